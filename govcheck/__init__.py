@@ -1,0 +1,41 @@
+"""govcheck: check public-sector programme descriptions against governance rules."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import TYPE_CHECKING
+
+__version__ = "0.1.0"
+
+if sys.version_info < (3, 11) or sys.version_info >= (3, 13):
+    raise ImportError(
+        f"govcheck needs Python 3.11 or 3.12 (this is {sys.version_info.major}.{sys.version_info.minor}): "
+        "durable-rules, its rule engine, does not import on Python 3.13 or later"
+    )
+
+if TYPE_CHECKING:
+    from govcheck.model import Programme
+    from govcheck.report import Report
+
+
+def check(programme: str | os.PathLike[str] | Programme, *, gate: int | None = None) -> Report:
+    """Check one programme (a path to its YAML, or a Programme) with the bundled rules.
+
+    Raises `govcheck.errors.InputError` when the file cannot be read or does not validate.
+    """
+    from govcheck.checker import Checker
+    from govcheck.errors import InputError
+    from govcheck.model import Programme
+    from govcheck.report import FileError
+
+    checker = Checker(gate=gate)
+    if isinstance(programme, Programme):
+        return checker.check_programme(programme)
+    result = checker.check_path(programme)
+    if isinstance(result, FileError):
+        raise InputError(result.message, file=result.source, line=result.line, column=result.column, field=result.field)
+    return result
+
+
+__all__ = ["__version__", "check"]

@@ -1,0 +1,3 @@
+from govcheck.cli import main
+
+main(prog_name="govcheck")

@@ -1,0 +1,161 @@
+"""The rule catalogue: rule files found on disk, validated, type-checked and compiled once.
+
+The rule files are the only list of rules. A rules directory holds one YAML file per rule
+(in any sub-directory, conventionally `<category>/<id>.yaml`); files whose names start with
+`_` are not rules: `_conclusions.yaml` (how findings become conclusions) and `_base.yaml`
+(the programme that rule test cases patch).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import jinja2.meta
+
+from govcheck import conditions
+from govcheck.errors import RuleError
+from govcheck.facts import fact_fields
+from govcheck.model import Programme
+from govcheck.resources import rules_dir
+from govcheck.rule import Conclusions, Rule
+from govcheck.templating import rule_environment
+from govcheck.validation import fields_at, validate
+from govcheck.yamlsource import Source, load
+
+TEMPLATE_NAMES = frozenset({"fact", "programme"})
+
+
+@dataclass(frozen=True)
+class LoadedRule:
+    rule: Rule
+    path: str
+    line: int
+    pattern: dict[str, Any]
+    finding: jinja2.Template
+    recommendation: jinja2.Template
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    rules: tuple[LoadedRule, ...]
+    conclusions: Conclusions
+    conclusions_path: str
+
+    def get(self, rule_id: str) -> LoadedRule | None:
+        return next((r for r in self.rules if r.rule.id == rule_id), None)
+
+
+def rule_files(directory: Path) -> list[Path]:
+    if not directory.is_dir():
+        raise RuleError("rules directory not found", file=str(directory))
+    return sorted(p for p in directory.rglob("*.yaml") if not p.name.startswith("_"))
+
+
+def load_catalogue(extra_dirs: Sequence[str | os.PathLike[str]] = (), *, builtin: bool = True) -> Catalogue:
+    """Load every rule from the bundled directory (unless `builtin` is false) and `extra_dirs`."""
+    dirs = ([rules_dir()] if builtin else []) + [Path(d) for d in extra_dirs]
+    env = rule_environment()
+    seen: dict[str, LoadedRule] = {}
+    for directory in dirs:
+        for path in rule_files(directory):
+            loaded = load_rule(path, env)
+            if loaded.rule.id in seen:
+                raise RuleError(
+                    f"duplicate rule id {loaded.rule.id!r}; also defined in {seen[loaded.rule.id].path}",
+                    file=loaded.path,
+                    line=loaded.line,
+                    field="id",
+                )
+            seen[loaded.rule.id] = loaded
+    conclusions_file = rules_dir() / "_conclusions.yaml"
+    source = _load(conclusions_file)
+    table = validate(Conclusions, source, RuleError)
+    for topic in ("value_for_money", "rating"):
+        for i, line in enumerate(getattr(table, topic)):
+            if line.programme is not None:
+                _check_condition(line.programme, source, f"/{topic}/{i}/programme")
+    return Catalogue(
+        rules=tuple(sorted(seen.values(), key=lambda r: r.rule.id)),
+        conclusions=table,
+        conclusions_path=source.path,
+    )
+
+
+def _load(path: Path) -> Source:
+    from govcheck.errors import InputError
+
+    try:
+        return load(path)
+    except InputError as exc:
+        raise RuleError(exc.message, file=exc.file, line=exc.line, column=exc.column, field=exc.field) from None
+
+
+def load_rule(path: Path, env: jinja2.Environment | None = None) -> LoadedRule:
+    env = env or rule_environment()
+    source = _load(path)
+    rule = validate(Rule, source, RuleError)
+    line = source.locate("/id")[1].line
+
+    def fail(message: str, pointer: str, line_offset: int = 0) -> RuleError:
+        _, span = source.locate(pointer)
+        return RuleError(
+            message, file=source.path, line=span.line + line_offset, field=pointer.strip("/").replace("/", ".")
+        )
+
+    if rule.id != path.stem:
+        raise fail(f"rule id {rule.id!r} does not match the file name {path.name!r}", "/id")
+    _check_condition(rule.when, source, "/when")
+    known = fact_fields(lists=True)
+    for i, name in enumerate(rule.evidence):
+        try:
+            conditions.check_fact(name, known)
+        except conditions.ConditionError as exc:
+            raise fail(str(exc), f"/evidence/{i}") from None
+    if not _pointer_exists(rule.location):
+        raise fail(f"location {rule.location!r} is not a field of the programme format", "/location")
+    templates = {}
+    for name in ("finding", "recommendation"):
+        text = getattr(rule, name)
+        try:
+            template = env.from_string(text)
+            unknown = jinja2.meta.find_undeclared_variables(env.parse(text)) - TEMPLATE_NAMES
+        except jinja2.TemplateSyntaxError as exc:
+            raise fail(f"template error: {exc.message}", f"/{name}", (exc.lineno or 1) - 1) from None
+        if unknown:
+            raise fail(f"template names unknown variables {sorted(unknown)}; use fact or programme", f"/{name}")
+        templates[name] = template
+    return LoadedRule(
+        rule=rule,
+        path=source.path,
+        line=line,
+        pattern=conditions.compile_condition(rule.when),
+        finding=templates["finding"],
+        recommendation=templates["recommendation"],
+    )
+
+
+def _check_condition(cond: Any, source: Source, pointer: str) -> None:
+    try:
+        conditions.check(cond)
+    except conditions.ConditionError as exc:
+        _, span = source.locate(pointer)
+        raise RuleError(str(exc), file=source.path, line=span.line, field=pointer.strip("/").replace("/", ".")) from None
+
+
+def _pointer_exists(pointer: str) -> bool:
+    """Whether a JSON pointer names a field of the programme format (list indexes allowed)."""
+    parts: Iterable[str] = [p for p in pointer.split("/") if p]
+    loc: list[Any] = []
+    for part in parts:
+        if part.isdigit():
+            loc.append(int(part))
+            continue
+        if part not in fields_at(Programme, tuple(loc)):
+            return False
+        loc.append(part)
+    return True

@@ -1,0 +1,95 @@
+"""Check rule conditions against the fact schema and compile them to engine patterns.
+
+Patterns are plain JSON-able dicts in the engine's condition syntax; this module never
+imports the engine. Type checking here is what keeps the engine's coercions (a string
+compared with a number compares as text, `true == 1`) from ever being reached.
+"""
+
+from __future__ import annotations
+
+import difflib
+import typing
+from typing import Any, Literal
+
+from govcheck.facts import fact_fields
+from govcheck.rule import AllOf, AnyOf, Compare, Condition, NotOf
+
+Pattern = dict[str, Any]
+
+_NEGATE = {"eq": "ne", "ne": "eq", "lt": "gte", "gte": "lt", "gt": "lte", "lte": "gt", "in": "not_in", "not_in": "in"}
+_ENGINE_OP = {"ne": "$neq", "lt": "$lt", "lte": "$lte", "gt": "$gt", "gte": "$gte"}
+
+
+class ConditionError(ValueError):
+    """A condition that names an unknown fact or compares it with the wrong kind of value."""
+
+
+def facts_named(cond: Condition) -> set[str]:
+    if isinstance(cond, Compare):
+        return {cond.fact}
+    if isinstance(cond, NotOf):
+        return facts_named(cond.not_)
+    children = cond.all if isinstance(cond, AllOf) else cond.any
+    return set().union(*(facts_named(c) for c in children))
+
+
+def check_fact(name: str, schema: dict[str, Any]) -> Any:
+    if name not in schema:
+        hint = difflib.get_close_matches(name, list(schema), n=1, cutoff=0.6)
+        raise ConditionError(f"unknown fact {name!r}" + (f"; did you mean {hint[0]!r}?" if hint else ""))
+    return schema[name]
+
+
+def check(cond: Condition, schema: dict[str, Any] | None = None) -> None:
+    """Raise ConditionError unless every comparison names a known fact with a value of its type."""
+    schema = fact_fields() if schema is None else schema
+    if isinstance(cond, Compare):
+        ann = check_fact(cond.fact, schema)
+        values = cond.value if cond.op in ("in", "not_in") else (cond.value,)
+        for v in values:
+            _check_value(cond.fact, ann, v)
+        return
+    if isinstance(cond, NotOf):
+        check(cond.not_, schema)
+        return
+    for child in cond.all if isinstance(cond, AllOf) else cond.any:
+        check(child, schema)
+
+
+def _check_value(name: str, ann: Any, value: Any) -> None:
+    if typing.get_origin(ann) is Literal:
+        choices = typing.get_args(ann)
+        if value not in choices or not isinstance(value, str):
+            raise ConditionError(f"{name} is one of {', '.join(map(repr, choices))}; got {value!r}")
+        return
+    ok = {
+        bool: isinstance(value, bool),
+        int: isinstance(value, int) and not isinstance(value, bool),
+        float: isinstance(value, (int, float)) and not isinstance(value, bool),
+        str: isinstance(value, str),
+    }[ann]
+    if not ok:
+        raise ConditionError(f"{name} is a {ann.__name__}; cannot compare it with {value!r}")
+
+
+def compile_condition(cond: Condition, negate: bool = False) -> Pattern:
+    """Compile to the engine's syntax, pushing any `not` down to the comparisons."""
+    if isinstance(cond, NotOf):
+        return compile_condition(cond.not_, not negate)
+    if isinstance(cond, Compare):
+        op = _NEGATE[cond.op] if negate else cond.op
+        return compare(cond.fact, op, cond.value)
+    is_all = isinstance(cond, AllOf) != negate
+    children = cond.all if isinstance(cond, AllOf) else cond.any
+    parts = [compile_condition(c, negate) for c in children]
+    return parts[0] if len(parts) == 1 else {"$and" if is_all else "$or": parts}
+
+
+def compare(fact: str, op: str, value: Any) -> Pattern:
+    if op == "eq":
+        return {fact: value}
+    if op in ("in", "not_in"):
+        values = tuple(dict.fromkeys(value))
+        parts = [compare(fact, "eq" if op == "in" else "ne", v) for v in values]
+        return parts[0] if len(parts) == 1 else {"$or" if op == "in" else "$and": parts}
+    return {_ENGINE_OP[op]: {fact: value}}

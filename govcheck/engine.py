@@ -1,0 +1,170 @@
+"""The rule engine adapter: the only module that imports durable-rules.
+
+It keeps the engine inside the narrow pattern where it is safe: facts not events, one
+session per document deleted afterwards, a sentinel fact so that a clean document never
+reaches the engine's crash on deleting an untouched session, a discriminator (`kind`) in
+every pattern so no rule can match the engine's own state fact, exceptions raised from the
+returned state, and no global host or timer threads. One Engine per process; build it once
+(for example in a worker initialiser) and call `run` for each document.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from govcheck.errors import EngineError
+
+if sys.version_info >= (3, 13):  # pragma: no cover - exercised only on unsupported Pythons
+    raise ImportError(
+        "govcheck needs Python 3.11 or 3.12: durable-rules, its rule engine, does not import on 3.13+"
+    )
+
+import warnings
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", DeprecationWarning)
+    from durable import engine as _durable
+
+Pattern = dict[str, Any]
+RULESET = "govcheck"
+
+
+@dataclass(frozen=True)
+class EngineRule:
+    """A finding rule: fires once when the programme fact matches `pattern`."""
+
+    id: str
+    pattern: Pattern
+    rank: int
+    category: str
+
+
+@dataclass(frozen=True)
+class EngineConclusion:
+    """A conclusion rule, fed by finding facts, area tallies or the programme fact."""
+
+    id: str
+    topic: str
+    result: str
+    trigger: str  # "finding" | "areas" | "programme"
+    pattern: Pattern
+
+
+@dataclass
+class Outcome:
+    """What one document produced: rule ids that fired and, per topic, result -> because."""
+
+    fired: list[str] = field(default_factory=list)
+    conclusions: dict[str, dict[str, set[str]]] = field(default_factory=dict)
+
+
+class _SyncHost(_durable.Host):  # type: ignore[misc]
+    """A host without the timer threads that would run actions later and elsewhere."""
+
+    def _run(self) -> None:
+        pass
+
+
+class Engine:
+    def __init__(self, rules: Sequence[EngineRule], conclusions: Sequence[EngineConclusion]) -> None:
+        self._rules = {r.id: r for r in rules}
+        self._sessions = itertools.count()
+        self._outcome = Outcome()
+        self._areas: dict[int, set[str]] = {}
+        ruleset: dict[str, Any] = {}
+        for r in rules:
+            ruleset[f"r:{r.id}"] = {"all": [{"m": _kind("programme", r.pattern)}], "run": self._on_rule(r)}
+        for c in conclusions:
+            ruleset[f"c:{c.id}"] = {"all": [{"m": _kind(_FACT_KIND[c.trigger], c.pattern)}], "run": self._on_conclusion(c)}
+        # Sinks: derived facts must always match something, or the engine reports them unhandled.
+        noop: Callable[[Any], None] = lambda c: None  # noqa: E731
+        ruleset["sink:finding"] = {"all": [{"m": {"kind": "finding"}}], "run": noop}
+        ruleset["sink:tally"] = {"all": [{"m": {"kind": "tally"}}], "run": noop}
+        ruleset["sink:programme"] = {"all": [{"m": {"kind": "programme"}}], "run": noop}
+        ruleset["sink:end"] = {"all": [{"m": {"kind": "end"}}], "run": noop}
+        self._host = _SyncHost()
+        # set_rulesets consumes the dict it is given (it deletes `run`); give it a copy.
+        self._host.set_rulesets({RULESET: _copy_ruleset(ruleset)})
+
+    def run(self, programme: Pattern) -> Outcome:
+        """Evaluate one programme fact (nested dict of typed scalars) and return what fired."""
+        sid = f"doc{next(self._sessions)}"
+        self._outcome, self._areas = Outcome(), {}
+        try:
+            self._assert({**programme, "kind": "programme", "id": "programme", "sid": sid})
+            self._assert({"kind": "end", "id": "end", "sid": sid})
+        finally:
+            try:
+                self._host.delete_state(RULESET, sid)
+            except Exception:  # noqa: BLE001 - a failed cleanup must not hide the real error
+                pass
+        outcome, self._outcome = self._outcome, Outcome()
+        for results in outcome.conclusions.values():
+            for result, because in results.items():
+                results[result] = self._resolve_areas(because, outcome.fired)
+        return outcome
+
+    def _resolve_areas(self, because: set[str], fired: list[str]) -> set[str]:
+        """An areas conclusion rests on every finding at or above its severity threshold."""
+        resolved = {b for b in because if not b.startswith(_AREAS)}
+        for marker in because - resolved:
+            threshold = int(marker.removeprefix(_AREAS))
+            resolved.update(r for r in fired if self._rules[r].rank >= threshold)
+        return resolved
+
+    def _assert(self, fact: Pattern) -> None:
+        try:
+            state = self._host.assert_fact(RULESET, fact)
+        except (_durable.MessageNotHandledException, _durable.MessageObservedException):
+            return
+        except Exception as exc:
+            raise EngineError(f"rule engine failed: {exc}") from exc
+        if isinstance(state, dict) and "exception" in state:
+            raise EngineError(f"rule engine action failed: {state['exception']}")
+
+    def _on_rule(self, rule: EngineRule) -> Callable[[Any], None]:
+        def run(c: Any) -> None:
+            self._outcome.fired.append(rule.id)
+            c.assert_fact({"kind": "finding", "id": f"f:{rule.id}", "rule": rule.id,
+                           "rank": rule.rank, "category": rule.category})
+            for threshold in range(rule.rank + 1):
+                seen = self._areas.setdefault(threshold, set())
+                if rule.category not in seen:
+                    seen.add(rule.category)
+                    c.assert_fact({"kind": "tally", "id": f"t:{threshold}:{len(seen)}",
+                                   "min_rank": threshold, "areas": len(seen)})
+
+        return run
+
+    def _on_conclusion(self, conclusion: EngineConclusion) -> Callable[[Any], None]:
+        def run(c: Any) -> None:
+            because = self._outcome.conclusions.setdefault(conclusion.topic, {}).setdefault(
+                conclusion.result, set()
+            )
+            if conclusion.trigger == "finding":
+                because.add(str(c.m.rule))
+            elif conclusion.trigger == "areas":
+                because.add(f"{_AREAS}{int(c.m.min_rank)}")
+
+        return run
+
+
+_AREAS = "areas>="
+_FACT_KIND = {"finding": "finding", "areas": "tally", "programme": "programme"}
+
+
+def _kind(kind: str, pattern: Pattern) -> Pattern:
+    """Every pattern names the kind of fact it is for: the engine's state fact has none."""
+    return {"$and": [{"kind": kind}, pattern]} if pattern else {"kind": kind}
+
+
+def _copy_ruleset(ruleset: dict[str, Any]) -> dict[str, Any]:
+    return {
+        name: {**{k: copy.deepcopy(v) for k, v in spec.items() if k != "run"}, "run": spec["run"]}
+        for name, spec in ruleset.items()
+    }

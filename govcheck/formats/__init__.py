@@ -1,0 +1,38 @@
+"""Output formats. Each renders a whole Run through a Jinja template in templates/."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from govcheck.report import Run
+from govcheck.templating import report_environment
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    template: str
+    context: Callable[[Run], dict[str, Any]]
+    suffix: str
+
+
+def _formats() -> dict[str, Format]:
+    from govcheck.formats import jsonout, markdown, terminal
+
+    return {f.name: f for f in (terminal.FORMAT, markdown.FORMAT, jsonout.FORMAT)}
+
+
+def names() -> list[str]:
+    return list(_formats())
+
+
+def get(name: str) -> Format:
+    return _formats()[name]
+
+
+def render(name: str, run: Run) -> str:
+    """Render `run` in the named format as text."""
+    fmt = get(name)
+    return report_environment().get_template(fmt.template).render(**fmt.context(run))

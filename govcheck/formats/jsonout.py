@@ -1,0 +1,55 @@
+"""The JSON report: a contract other tools read (see the README)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from govcheck.formats import Format
+from govcheck.report import FileError, Finding, Report, Run
+
+
+def finding_json(f: Finding) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "rule_id": f.rule_id,
+        "title": f.title,
+        "severity": f.severity.value,
+        "category": f.category,
+        "message": f.message,
+        "recommendation": f.recommendation,
+        "references": list(f.references),
+        "evidence": f.evidence,
+        "location": f.location.model_dump(),
+    }
+    if f.suppression is not None:
+        out["suppressed"] = f.suppression.model_dump()
+    return out
+
+
+def report_json(r: Report | FileError) -> dict[str, Any]:
+    if isinstance(r, FileError):
+        return {
+            "programme": {"source": r.source},
+            "error": {"message": r.message, "line": r.line, "column": r.column, "field": r.field, "text": r.text},
+        }
+    return {
+        "govcheck_version": r.govcheck_version,
+        "programme": r.programme.model_dump(),
+        "rating": r.rating.conclusion,
+        "rating_because": list(r.rating.because),
+        "value_for_money": {"conclusion": r.value_for_money.conclusion, "because": list(r.value_for_money.because)},
+        "findings": [finding_json(f) for f in r.findings],
+        "summary": {"by_severity": r.by_severity(), "suppressed": r.suppressed},
+    }
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False)
+
+
+def _context(run: Run) -> dict[str, Any]:
+    items = [report_json(o) for o in run.outcomes]
+    return {"document": dumps(items[0] if len(items) == 1 else items)}
+
+
+FORMAT = Format(name="json", template="report.json.j2", context=_context, suffix=".json")

@@ -1,0 +1,341 @@
+"""The programme description format: strict, frozen Pydantic models validated from YAML."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from enum import Enum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, field_validator, model_validator
+from pydantic import Strict as StrictMode
+
+EARLIEST = dt.date(1900, 1, 1)
+LATEST = dt.date(2100, 12, 31)
+
+
+class Strict(BaseModel):
+    """Base for every model of the format: unknown keys and loose types are errors."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_max_length=10_000)
+
+
+def _check_date(value: dt.date | None) -> dt.date | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        raise ValueError("expected a date (YYYY-MM-DD), not a date and time")
+    if not EARLIEST <= value <= LATEST:
+        raise ValueError(f"date {value.isoformat()} is outside {EARLIEST.year}-{LATEST.year}")
+    return value
+
+
+Date = Annotated[dt.date, StrictMode(), Field(description="An ISO date, YYYY-MM-DD, unquoted.")]
+Text = Annotated[str, Field(min_length=1, max_length=10_000)]
+Name = Annotated[str, Field(min_length=1, max_length=500)]
+Count = Annotated[StrictInt, Field(ge=0, le=10_000_000)]
+
+
+class Dated(Strict):
+    @field_validator("*", mode="after")
+    @classmethod
+    def _dates_in_range(cls, value: object) -> object:
+        if isinstance(value, dt.date):
+            return _check_date(value)
+        return value
+
+
+class Money(Strict):
+    """An amount of money in one currency, e.g. `{amount: 94000000, currency: GBP}`."""
+
+    amount: StrictFloat = Field(ge=0, description="Non-negative, finite.")
+    currency: str = Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code, e.g. GBP.")
+
+    @field_validator("amount")
+    @classmethod
+    def _finite(cls, value: float) -> float:
+        if not math.isfinite(value):
+            raise ValueError("amount must be a finite number")
+        return value
+
+
+class Stage(str, Enum):
+    none = "none"
+    soc = "soc"
+    obc = "obc"
+    fbc = "fbc"
+    pbc = "pbc"
+
+
+class Case(str, Enum):
+    strategic = "strategic"
+    economic = "economic"
+    commercial = "commercial"
+    financial = "financial"
+    management = "management"
+
+
+class Commitment(str, Enum):
+    committed = "committed"
+    supportive = "supportive"
+    neutral = "neutral"
+    resisting = "resisting"
+    exited = "exited"
+    unknown = "unknown"
+
+
+class Rating(str, Enum):
+    green = "Green"
+    amber_green = "Amber/Green"
+    amber = "Amber"
+    amber_red = "Amber/Red"
+    red = "Red"
+
+
+class Level(str, Enum):
+    low = "low"
+    medium = "medium"
+    high = "high"
+
+
+class Objective(Strict):
+    text: Text
+    measures: tuple[Text, ...] = Field(default=(), description="Measures of success.")
+    strategic_priority: Name | None = Field(default=None, description="The policy aim it serves.")
+
+
+class Person(Dated):
+    name: Name
+    role: Name | None = None
+    appointed: Date | None = None
+    time_commitment: Literal["full_time", "part_time", "unknown"] = "unknown"
+
+
+class FormerHolder(Dated):
+    name: Name
+    start: Date
+    end: Date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> FormerHolder:
+        if self.end < self.start:
+            raise ValueError("end is before start")
+        return self
+
+
+class Leadership(Strict):
+    sro: Person | None = Field(default=None, description="Senior Responsible Owner.")
+    sponsor: Person | None = Field(default=None, description="Sponsoring minister or body.")
+    previous_sros: tuple[FormerHolder, ...] = ()
+
+
+class Mandate(Strict):
+    authority: Name | None = Field(default=None, description="Who can direct the participants.")
+    can_direct_participants: StrictBool = False
+    participation: Literal["mandatory", "voluntary", "mixed"] = "voluntary"
+    decision_rights: tuple[Text, ...] = ()
+    incentives_for_participants: StrictBool = False
+
+
+class Board(Dated):
+    name: Name
+    chair: Name | None = None
+    meets: Literal["weekly", "monthly", "quarterly", "ad_hoc"] = "monthly"
+    last_met: Date | None = None
+    members: tuple[Name, ...] = ()
+
+
+class Governance(Strict):
+    board: Board | None = None
+    reports_to: Name | None = None
+    independent_assurance: StrictBool = False
+    change_control: StrictBool = False
+
+
+class BusinessCase(Dated):
+    stage: Stage = Stage.none
+    approved: StrictBool = False
+    approved_by: Name | None = None
+    approved_on: Date | None = None
+    last_updated: Date | None = None
+    cases: tuple[Case, ...] = Field(default=(), description="Which of the five cases it covers.")
+    options_appraised: Count = 0
+    includes_do_minimum: StrictBool = False
+    optimism_bias_applied: StrictBool = False
+    funding_secured: StrictBool = False
+
+    @model_validator(mode="after")
+    def _consistent(self) -> BusinessCase:
+        if self.stage is Stage.none and (self.approved or self.cases):
+            raise ValueError("stage is none but the business case is marked approved or has cases")
+        if len(set(self.cases)) != len(self.cases):
+            raise ValueError("cases lists a case twice")
+        return self
+
+
+class Party(Dated):
+    name: Name
+    role: Literal["customer", "supplier", "delivery_partner", "sponsor", "other"]
+    commitment: Commitment = Commitment.unknown
+    confirmed_on: Date | None = Field(default=None, description="When commitment was last confirmed.")
+    exited_on: Date | None = None
+    needs_assessed: StrictBool = Field(default=False, description="Its needs were matched to the solution.")
+    group: Name | None = Field(default=None, description="e.g. the service centre it belongs to.")
+
+
+class Checkpoint(Dated):
+    date: Date
+    planned: Count = Field(description="Units planned to have moved by this date (cumulative).")
+    done: Count | None = Field(default=None, description="Units actually moved (cumulative).")
+
+
+class Migration(Strict):
+    unit: Name = Field(default="customers", description="What moves, e.g. customers, sites.")
+    total: Count = Field(description="Units to move in all.")
+    checkpoints: tuple[Checkpoint, ...] = ()
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Migration:
+        dates = [c.date for c in self.checkpoints]
+        if dates != sorted(dates):
+            raise ValueError("checkpoints must be in date order")
+        for c in self.checkpoints:
+            if c.planned > self.total or (c.done or 0) > self.total:
+                raise ValueError(f"checkpoint {c.date} exceeds the total of {self.total}")
+        return self
+
+
+class Milestone(Dated):
+    name: Name
+    baseline: Date
+    forecast: Date | None = None
+    actual: Date | None = None
+    go_live: StrictBool = Field(default=False, description="A point where the whole service goes live.")
+
+
+class WholeLifeCost(Strict):
+    baseline: Money
+    forecast: Money
+
+
+class Costs(Strict):
+    budget: Money | None = None
+    spent_to_date: Money | None = None
+    whole_life: WholeLifeCost | None = None
+    contingency: Money | None = None
+
+
+class BenefitYear(Dated):
+    year_ending: Date = Field(description="End of the twelve months the amount is forecast for.")
+    amount: Money
+
+
+class Benefit(Strict):
+    name: Name
+    cashable: StrictBool = True
+    owner: Name | None = None
+    agreed_with_owner: StrictBool = False
+    forecast: tuple[BenefitYear, ...] = ()
+    delivered_to_date: Money | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Benefit:
+        ends = [y.year_ending for y in self.forecast]
+        if ends != sorted(ends) or len(set(ends)) != len(ends):
+            raise ValueError("forecast years must be in order and not repeat")
+        return self
+
+
+class Benefits(Strict):
+    realisation_plan: StrictBool = False
+    items: tuple[Benefit, ...] = ()
+
+
+class Risk(Strict):
+    title: Name
+    owner: Name | None = None
+    mitigation: Text | None = None
+    likelihood: Level = Level.medium
+    impact: Level = Level.medium
+    status: Literal["open", "closed"] = "open"
+
+
+class RiskManagement(Dated):
+    register_maintained: StrictBool = False
+    last_reviewed: Date | None = None
+    risks: tuple[Risk, ...] = ()
+
+
+class GatewayReview(Dated):
+    gate: StrictInt = Field(ge=0, le=5)
+    date: Date
+    rating: Rating
+    recommendations_open: Count = 0
+
+
+class Change(Dated):
+    date: Date
+    summary: Text
+    scope: Literal["reduced", "increased", "unchanged"] = "unchanged"
+    budget: Literal["reduced", "increased", "unchanged"] = "unchanged"
+
+
+class Delivery(Strict):
+    approach: Literal["phased", "big_bang", "unknown"] = "unknown"
+    lessons_applied: StrictBool = Field(default=False, description="Lessons from similar programmes used.")
+    market_engagement: StrictBool = Field(default=False, description="The supply market was tested.")
+
+
+class Programme(Dated):
+    """One programme or project, as of its assessment date."""
+
+    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+    name: Name
+    department: Name = Field(description="The owning department or body.")
+    description: Text | None = None
+    assessment_date: Date
+    start_date: Date | None = None
+    planned_end_date: Date | None = None
+    next_gate: StrictInt | None = Field(default=None, ge=0, le=5)
+    objectives: tuple[Objective, ...] = ()
+    leadership: Leadership = Leadership()
+    mandate: Mandate = Mandate()
+    governance: Governance = Governance()
+    business_case: BusinessCase = BusinessCase()
+    parties: tuple[Party, ...] = ()
+    migration: Migration | None = None
+    milestones: tuple[Milestone, ...] = ()
+    costs: Costs = Costs()
+    benefits: Benefits = Benefits()
+    risk_management: RiskManagement = RiskManagement()
+    gateway_reviews: tuple[GatewayReview, ...] = ()
+    changes: tuple[Change, ...] = ()
+    delivery: Delivery = Delivery()
+
+    @model_validator(mode="after")
+    def _coherent(self) -> Programme:
+        if self.start_date and self.planned_end_date and self.planned_end_date < self.start_date:
+            raise ValueError("planned_end_date is before start_date")
+        if self.start_date and self.assessment_date < self.start_date:
+            raise ValueError("assessment_date is before start_date")
+        currencies = {m.currency for m in _money(self)}
+        if len(currencies) > 1:
+            raise ValueError(f"all amounts must share one currency, found {sorted(currencies)}")
+        return self
+
+    @property
+    def currency(self) -> str | None:
+        return next((m.currency for m in _money(self)), None)
+
+
+def _money(model: BaseModel) -> list[Money]:
+    found: list[Money] = []
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        items = value if isinstance(value, tuple) else (value,)
+        for item in items:
+            if isinstance(item, Money):
+                found.append(item)
+            elif isinstance(item, BaseModel):
+                found.extend(_money(item))
+    return found

@@ -1,0 +1,39 @@
+"""Writing reports: to the terminal, or to a file atomically (no half-written report)."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from govcheck.errors import GovcheckError
+
+
+def write_atomic(path: Path, text: str) -> None:
+    path = Path(path)
+    directory = path.parent if str(path.parent) else Path(".")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise GovcheckError(f"cannot write report: {exc.strerror or exc}", file=str(path)) from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_report(text: str, fmt: str, output: Path | None) -> None:
+    from govcheck.formats.terminal import to_console_text
+
+    if fmt == "terminal":
+        color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+        text = to_console_text(text, color=color)
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    else:
+        write_atomic(output, text)

@@ -1,0 +1,119 @@
+"""The Report: what a check concludes about one programme; every output format renders it."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from govcheck.rule import SEVERITY_ORDER, Severity
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Location(Frozen):
+    file: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    path: str = Field(description="JSON pointer of the field the finding is about.")
+
+
+class Suppression(Frozen):
+    kind: Literal["waiver", "baseline"]
+    justification: str
+    owner: str = ""
+    expires: str = ""
+
+
+class Finding(Frozen):
+    rule_id: str
+    title: str
+    severity: Severity
+    category: str
+    message: str
+    recommendation: str
+    references: tuple[str, ...]
+    evidence: dict[str, Any]
+    location: Location
+    suppression: Suppression | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.suppression is None
+
+
+class Conclusion(Frozen):
+    conclusion: str
+    because: tuple[str, ...] = ()
+
+
+class ProgrammeRef(Frozen):
+    id: str
+    name: str
+    department: str
+    source: str
+    assessment_date: str
+    gate: int | None
+
+
+class Report(Frozen):
+    govcheck_version: str
+    programme: ProgrammeRef
+    rating: Conclusion
+    value_for_money: Conclusion
+    findings: tuple[Finding, ...]
+
+    def by_severity(self, *, active_only: bool = True) -> dict[str, int]:
+        counts = {s.value: 0 for s in reversed(SEVERITY_ORDER)}
+        for f in self.findings:
+            if f.active or not active_only:
+                counts[f.severity.value] += 1
+        return counts
+
+    def fails(self, threshold: Severity) -> bool:
+        return any(f.active and f.severity.rank >= threshold.rank for f in self.findings)
+
+    @property
+    def suppressed(self) -> int:
+        return sum(1 for f in self.findings if not f.active)
+
+
+class FileError(Frozen):
+    """A file that could not be checked, and why; it takes a row in every report."""
+
+    source: str
+    message: str
+    line: int | None = None
+    column: int | None = None
+    field: str | None = None
+    text: str = Field(description="The one-line error as printed.")
+
+
+Outcome = Report | FileError
+
+
+class Run(Frozen):
+    """Everything one invocation produced, in input order: what every format renders."""
+
+    govcheck_version: str
+    outcomes: tuple[Outcome, ...]
+    fail_on: Severity = Severity.high
+    notices: tuple[str, ...] = ()
+
+    @property
+    def reports(self) -> tuple[Report, ...]:
+        return tuple(o for o in self.outcomes if isinstance(o, Report))
+
+    @property
+    def errors(self) -> tuple[FileError, ...]:
+        return tuple(o for o in self.outcomes if isinstance(o, FileError))
+
+    @property
+    def exit_code(self) -> int:
+        if self.errors:
+            return 2
+        return 1 if any(r.fails(self.fail_on) for r in self.reports) else 0

@@ -1,0 +1,84 @@
+"""Run the test cases written beside each rule: what `govcheck rules test` and the suite run."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from govcheck.catalogue import Catalogue, LoadedRule
+from govcheck.checker import Checker
+from govcheck.errors import GovcheckError
+from govcheck.model import Programme
+from govcheck.resources import rules_dir
+from govcheck.rule import Case
+from govcheck.validation import validate
+from govcheck.yamlsource import Source, load
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    rule_id: str
+    case: str
+    expect_finding: bool
+    problem: str | None
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+
+def merge(base: Any, patch: Any) -> Any:
+    """Deep-merge `patch` over `base`: mappings merge key by key, anything else replaces."""
+    if isinstance(base, dict) and isinstance(patch, dict):
+        merged = dict(base)
+        for key, value in patch.items():
+            merged[key] = merge(base.get(key), value) if key in base else value
+        return merged
+    return patch
+
+
+def base_programme() -> Source:
+    return load(rules_dir() / "_base.yaml")
+
+
+def case_programme(base: Source, loaded: LoadedRule, case: Case) -> Programme:
+    source = Source(path=f"{loaded.path} [{case.name}]", data=merge(base.data, case.programme), spans={})
+    return validate(Programme, source)
+
+
+def run_cases(catalogue: Catalogue, checkers: dict[int | None, Checker] | None = None) -> Iterator[CaseResult]:
+    """Every case of every rule, each checked against the whole catalogue."""
+    base = base_programme()
+    checkers = {} if checkers is None else checkers
+    for loaded in catalogue.rules:
+        cases = [(c, False) for c in loaded.rule.tests.passing] + [(c, True) for c in loaded.rule.tests.failing]
+        for case, expect in cases:
+            if case.gate not in checkers:
+                checkers[case.gate] = Checker(catalogue, gate=case.gate)
+            yield run_case(checkers[case.gate], base, loaded, case, expect)
+
+
+def run_case(checker: Checker, base: Source, loaded: LoadedRule, case: Case, expect: bool) -> CaseResult:
+    rule_id = loaded.rule.id
+
+    def result(problem: str | None) -> CaseResult:
+        return CaseResult(rule_id=rule_id, case=case.name, expect_finding=expect, problem=problem)
+
+    try:
+        programme = case_programme(base, loaded, case)
+    except GovcheckError as exc:
+        return result(f"the case's programme is invalid: {exc}")
+    report = checker.check_programme(programme)
+    found = [f for f in report.findings if f.rule_id == rule_id]
+    errors = [f.message for f in report.findings if f.rule_id == "internal-error"]
+    if errors:
+        return result(errors[0])
+    if expect and not found:
+        return result("expected a finding; none was reported")
+    if not expect and found:
+        return result(f"expected no finding; got: {found[0].message}")
+    for text in case.contains:
+        if text not in found[0].message + " " + found[0].recommendation:
+            return result(f"finding does not contain {text!r}; it reads: {found[0].message}")
+    return result(None)

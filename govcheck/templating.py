@@ -1,0 +1,122 @@
+"""Jinja environments: a sandbox for rule templates, and one for report templates.
+
+Programme text only ever reaches Jinja as values passed to a template; it is never compiled.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markupsafe import Markup
+
+from govcheck.resources import templates_dir
+
+_SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$"}
+_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+def money(amount: float, currency: str = "GBP") -> str:
+    """£94m, £1.2bn, £350k, €12,500: the short forms audit reports use."""
+    symbol = _SYMBOLS.get(currency, f"{currency} ")
+    for size, suffix in ((1e9, "bn"), (1e6, "m"), (1e3, "k")):
+        if abs(amount) >= size:
+            scaled = amount / size
+            text = f"{scaled:.0f}" if abs(scaled - round(scaled)) < 0.05 else f"{scaled:.1f}"
+            return f"{symbol}{text}{suffix}"
+    return f"{symbol}{amount:,.0f}"
+
+
+def pct(share: float) -> str:
+    value = share * 100
+    if 0 < value < 1:
+        return "less than 1%"
+    return f"{value:.0f}%"
+
+
+def words(n: int) -> str:
+    """Small counts as words, as audit reports write them: four customers, 26 customers."""
+    return _WORDS[n] if 0 <= n < len(_WORDS) else f"{n:,}"
+
+
+def join_and(items: Iterable[Any]) -> str:
+    parts = [str(i) for i in items]
+    if len(parts) < 2:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def plural(n: int | float, singular: str, many: str | None = None) -> str:
+    return singular if n == 1 else (many or singular + "s")
+
+
+def long_date(value: str | dt.date) -> str:
+    day = dt.date.fromisoformat(value) if isinstance(value, str) else value
+    return f"{day.day} {day:%B %Y}"
+
+
+def months(value: float) -> str:
+    n = math.floor(value)
+    return f"{n} {plural(n, 'month')}"
+
+
+def the(name: str, start: bool = True) -> str:
+    """A body's name as a sentence subject: 'The Cabinet Office', but 'HM Treasury'."""
+    if name.startswith(("HM ", "Her Majesty", "His Majesty", "The ", "the ")) or not name[:1].isupper():
+        return name
+    return ("The " if start else "the ") + name
+
+
+FILTERS = {
+    "the": the,
+    "money": money,
+    "pct": pct,
+    "words": words,
+    "join_and": join_and,
+    "plural": plural,
+    "long_date": long_date,
+    "months": months,
+}
+
+
+def rule_environment() -> jinja2.Environment:
+    """For templates that come from rule files, built-in or from a rule pack: sandboxed."""
+    env = ImmutableSandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False)
+    env.filters.update(FILTERS)
+    return env
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
+
+
+def md(text: Any) -> str:
+    """Markdown-escape a value and fold it onto one line so it cannot change the structure."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def rich_escape(text: Any) -> str:
+    from rich.markup import escape
+
+    return escape(" ".join(str(text).split()))
+
+
+def report_environment() -> jinja2.Environment:
+    """For the report templates in templates/: HTML and XML autoescaped, others escaped by filter."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates_dir()),
+        undefined=jinja2.StrictUndefined,
+        autoescape=jinja2.select_autoescape(["html", "xml", "svg"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(FILTERS)
+    env.filters["md"] = md
+    env.filters["rich"] = rich_escape
+    env.globals["Markup"] = Markup
+    return env

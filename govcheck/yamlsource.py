@@ -1,0 +1,216 @@
+"""Safe YAML loading that keeps the line and column of every value, addressed by JSON pointer."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from govcheck.errors import InputError
+
+try:
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_NODES = 200_000
+MAX_DEPTH = 64
+
+_STR = "tag:yaml.org,2002:str"
+_SCALAR_TAGS = {
+    _STR,
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+}
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Where a value sits in its file: 1-based, end exclusive as YAML marks give it."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A parsed document: plain data plus the span of every pointer in it."""
+
+    path: str
+    data: dict[str, Any]
+    spans: dict[str, Span]
+
+    def locate(self, pointer: str) -> tuple[str, Span]:
+        """The span of `pointer`, or of its nearest enclosing value that is present."""
+        while pointer not in self.spans and pointer:
+            pointer = pointer.rsplit("/", 1)[0]
+        return pointer, self.spans.get(pointer, Span(1, 1, 1, 1))
+
+
+def display_path(path: str | os.PathLike[str]) -> str:
+    """A path as users should see it: relative to the working directory when inside it."""
+    p = Path(path)
+    try:
+        return p.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return p.as_posix()
+
+
+def escape_pointer_token(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def read_text(path: str | os.PathLike[str], *, limit: int = MAX_BYTES) -> str:
+    """Read a file as UTF-8 text with the failures users hit turned into InputError."""
+    name = display_path(path)
+    p = Path(path)
+    try:
+        if p.is_dir():
+            raise InputError("is a directory, not a programme file", file=name)
+        size = p.stat().st_size
+        if size > limit:
+            raise InputError(f"file is {size:,} bytes; the limit is {limit:,}", file=name)
+        raw = p.read_bytes()
+    except FileNotFoundError:
+        raise InputError("file not found", file=name) from None
+    except PermissionError:
+        raise InputError("permission denied", file=name) from None
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror or exc}", file=name) from None
+    return decode(raw, name)
+
+
+def decode(raw: bytes, name: str) -> str:
+    if b"\x00" in raw:
+        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
+        raise InputError("binary content (NUL byte); expected UTF-8 YAML text", file=name, line=line)
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError(f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})", file=name, line=line) from None
+
+
+def load(path: str | os.PathLike[str]) -> Source:
+    """Load one programme file: one YAML mapping, safe tags only, no duplicate keys."""
+    name = display_path(path)
+    return parse(read_text(path), name)
+
+
+def parse(text: str, name: str) -> Source:
+    if not text.strip():
+        raise InputError("file is empty; expected a programme description", file=name)
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or "invalid YAML"
+        if "expected a single document" in str(exc.context or ""):
+            problem = "several YAML documents in one file; expected one programme"
+        raise InputError(
+            f"YAML syntax error: {problem}",
+            file=name,
+            line=mark.line + 1 if mark else None,
+            column=mark.column + 1 if mark else None,
+        ) from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"YAML error: {exc}", file=name) from None
+    finally:
+        loader.dispose()
+    if node is None:
+        raise InputError("file holds no YAML document", file=name)
+    if not isinstance(node, yaml.MappingNode):
+        raise InputError(
+            "the top level must be a mapping of programme fields",
+            file=name,
+            line=node.start_mark.line + 1,
+            column=node.start_mark.column + 1,
+        )
+    builder = _Builder(name)
+    data = builder.build(node, "", 0)
+    return Source(path=name, data=data, spans=builder.spans)
+
+
+class _Builder:
+    """Turns a composed node tree into plain data, recording spans and refusing what is unsafe."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.spans: dict[str, Span] = {}
+        self.nodes = 0
+        self.constructor = yaml.SafeLoader("")
+
+    def fail(self, node: yaml.Node, message: str, pointer: str) -> InputError:
+        return InputError(
+            message,
+            file=self.name,
+            line=node.start_mark.line + 1,
+            column=node.start_mark.column + 1,
+            field=pointer.lstrip("/").replace("/", ".") or None,
+        )
+
+    def build(self, node: yaml.Node, pointer: str, depth: int) -> Any:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise self.fail(node, f"document too large: over {MAX_NODES:,} values (alias expansion?)", pointer)
+        if depth > MAX_DEPTH:
+            raise self.fail(node, f"nesting deeper than {MAX_DEPTH} levels", pointer)
+        if isinstance(node, yaml.ScalarNode):
+            return self.scalar(node, pointer)
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != _SEQ:
+                raise self.fail(node, f"unsupported YAML tag {node.tag}", pointer)
+            return [self.item(child, f"{pointer}/{i}", depth) for i, child in enumerate(node.value)]
+        if isinstance(node, yaml.MappingNode):
+            if node.tag != _MAP:
+                raise self.fail(node, f"unsupported YAML tag {node.tag}", pointer)
+            return self.mapping(node, pointer, depth)
+        raise self.fail(node, "unsupported YAML node", pointer)  # pragma: no cover
+
+    def item(self, node: yaml.Node, pointer: str, depth: int) -> Any:
+        s, e = node.start_mark, node.end_mark
+        self.spans[pointer] = Span(s.line + 1, s.column + 1, e.line + 1, e.column + 1)
+        return self.build(node, pointer, depth + 1)
+
+    def mapping(self, node: yaml.MappingNode, pointer: str, depth: int) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise self.fail(key_node, "merge keys (<<) are not supported", pointer)
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _STR:
+                raise self.fail(key_node, "keys must be plain strings", pointer)
+            key = key_node.value
+            child = f"{pointer}/{escape_pointer_token(key)}"
+            if key in result:
+                first = self.spans[child]
+                raise self.fail(key_node, f"duplicate key {key!r} (first at line {first.line})", child)
+            s, e = key_node.start_mark, value_node.end_mark
+            self.spans[child] = Span(s.line + 1, s.column + 1, e.line + 1, e.column + 1)
+            result[key] = self.build(value_node, child, depth + 1)
+        return result
+
+    def scalar(self, node: yaml.ScalarNode, pointer: str) -> Any:
+        if node.tag not in _SCALAR_TAGS:
+            raise self.fail(node, f"unsupported YAML tag {node.tag}", pointer)
+        if node.tag == _STR:
+            return node.value
+        try:
+            value = self.constructor.yaml_constructors[node.tag](self.constructor, node)
+        except (ValueError, OverflowError, yaml.YAMLError):
+            raise self.fail(node, f"invalid value {node.value!r}", pointer) from None
+        if isinstance(value, dt.datetime):
+            raise self.fail(node, "expected a date (YYYY-MM-DD), not a date and time", pointer)
+        return value
