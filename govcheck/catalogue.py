@@ -8,9 +8,12 @@ The rule files are the only list of rules. A rules directory holds one YAML file
 
 from __future__ import annotations
 
+import difflib
 import os
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+import types
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
@@ -18,11 +21,12 @@ import jinja2
 import jinja2.meta
 
 from govcheck import conditions
-from govcheck.errors import RuleError
+from govcheck.errors import InputError, RuleError
 from govcheck.facts import fact_fields
 from govcheck.model import Programme
+from govcheck.report import RuleInfo
 from govcheck.resources import rules_dir
-from govcheck.rule import Conclusions, Rule
+from govcheck.rule import Category, Conclusions, Rule, Severity
 from govcheck.templating import rule_environment
 from govcheck.validation import fields_at, validate
 from govcheck.yamlsource import Source, load
@@ -46,8 +50,78 @@ class Catalogue:
     conclusions: Conclusions
     conclusions_path: str
 
+    def info(self) -> tuple[RuleInfo, ...]:
+        return tuple(
+            RuleInfo(
+                id=r.rule.id,
+                title=r.rule.title,
+                description=r.rule.description,
+                severity=r.rule.severity,
+                category=r.rule.category.value,
+                references=tuple(str(x) for x in r.rule.references),
+                source=r.path,
+            )
+            for r in self.rules
+        )
+
     def get(self, rule_id: str) -> LoadedRule | None:
         return next((r for r in self.rules if r.rule.id == rule_id), None)
+
+
+def installed_packs() -> list[Path]:
+    """Rule directories of installed packs, from the `govcheck.rules` entry-point group.
+
+    An entry point may name a directory path (str or Path), a callable returning one, or a
+    module whose directory holds the rules.
+    """
+    found = []
+    for ep in sorted(entry_points(group="govcheck.rules"), key=lambda e: e.name):
+        try:
+            target = ep.load()
+        except Exception as exc:  # noqa: BLE001 - a broken pack is a configuration error, named
+            raise RuleError(f"rule pack entry point {ep.name!r} failed to load: {exc}") from None
+        if callable(target):
+            target = target()
+        if isinstance(target, types.ModuleType):
+            target = Path(target.__file__ or "").parent
+        found.append(Path(target))
+    return found
+
+
+def configure(
+    catalogue: Catalogue,
+    *,
+    enable: Sequence[str] = (),
+    disable: Sequence[str] = (),
+    severity: Mapping[str, Severity] | None = None,
+    source: str = "configuration",
+) -> Catalogue:
+    """Select rules by id or category and override severities; unknown names are errors."""
+    ids = {r.rule.id for r in catalogue.rules}
+    names = ids | {c.value for c in Category}
+    severity = dict(severity or {})
+    for field, given, allowed in (("enable", enable, names), ("disable", disable, names), ("severity", severity, ids)):
+        for name in given:
+            if name not in allowed:
+                hint = difflib.get_close_matches(name, sorted(allowed), n=1)
+                raise RuleError(
+                    f"no rule or category {name!r}" + (f"; did you mean {hint[0]!r}?" if hint else ""),
+                    file=source,
+                    field=field,
+                )
+
+    def selected(r: LoadedRule) -> bool:
+        keys = {r.rule.id, r.rule.category.value}
+        return (not enable or bool(keys & set(enable))) and not keys & set(disable)
+
+    rules = []
+    for r in catalogue.rules:
+        if not selected(r):
+            continue
+        if r.rule.id in severity:
+            r = replace(r, rule=r.rule.model_copy(update={"severity": severity[r.rule.id]}))
+        rules.append(r)
+    return replace(catalogue, rules=tuple(rules))
 
 
 def rule_files(directory: Path) -> list[Path]:
@@ -56,9 +130,11 @@ def rule_files(directory: Path) -> list[Path]:
     return sorted(p for p in directory.rglob("*.yaml") if not p.name.startswith("_"))
 
 
-def load_catalogue(extra_dirs: Sequence[str | os.PathLike[str]] = (), *, builtin: bool = True) -> Catalogue:
-    """Load every rule from the bundled directory (unless `builtin` is false) and `extra_dirs`."""
-    dirs = ([rules_dir()] if builtin else []) + [Path(d) for d in extra_dirs]
+def load_catalogue(
+    extra_dirs: Sequence[str | os.PathLike[str]] = (), *, builtin: bool = True, packs: bool = True
+) -> Catalogue:
+    """Load the bundled rules (unless `builtin` is false), installed packs and `extra_dirs`."""
+    dirs = ([rules_dir()] if builtin else []) + (installed_packs() if packs else []) + [Path(d) for d in extra_dirs]
     env = rule_environment()
     seen: dict[str, LoadedRule] = {}
     for directory in dirs:
@@ -87,12 +163,10 @@ def load_catalogue(extra_dirs: Sequence[str | os.PathLike[str]] = (), *, builtin
 
 
 def _load(path: Path) -> Source:
-    from govcheck.errors import InputError
-
     try:
         return load(path)
     except InputError as exc:
-        raise RuleError(exc.message, file=exc.file, line=exc.line, column=exc.column, field=exc.field) from None
+        raise exc.recast(RuleError) from None
 
 
 def load_rule(path: Path, env: jinja2.Environment | None = None) -> LoadedRule:

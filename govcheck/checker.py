@@ -8,6 +8,7 @@ from typing import Any
 
 from govcheck import __version__
 from govcheck.catalogue import Catalogue, LoadedRule, load_catalogue
+from govcheck.charts import chart_data
 from govcheck.conditions import compile_condition, facts_named
 from govcheck.engine import Engine, EngineConclusion, EngineRule, Outcome
 from govcheck.errors import EngineError, GovcheckError
@@ -77,6 +78,7 @@ class Checker:
             rating=_conclude(table.rating, outcome.conclusions.get("rating", {})),
             value_for_money=_conclude(table.value_for_money, outcome.conclusions.get("value_for_money", {})),
             findings=tuple(findings),
+            charts=chart_data(programme),
         )
 
     def _finding(

@@ -1,14 +1,16 @@
 """The command line: parses arguments, calls the library, maps errors to exit codes.
 
 Exit codes: 0 no finding at or above the threshold; 1 findings at or above it; 2 invalid
-input, rules, configuration or usage.
+input, rules, configuration or usage (one line on stderr naming file, line and field).
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -17,9 +19,10 @@ from govcheck.errors import GovcheckError
 from govcheck.rule import Severity
 
 EXIT_INVALID = 2
+SEVERITIES = [s.value for s in Severity]
 
 
-def fail(exc: GovcheckError | str) -> None:
+def fail(exc: GovcheckError | str) -> NoReturn:
     click.echo(f"govcheck: {exc}", err=True)
     raise SystemExit(EXIT_INVALID)
 
@@ -30,87 +33,232 @@ def main() -> None:
     """Check public-sector programme descriptions against governance rules."""
 
 
-@main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--format", "-f", "fmt", type=click.Choice(["terminal", "markdown", "json"]), default="terminal",
-              show_default=True, help="Report format.")
-@click.option("--output", "-o", type=click.Path(path_type=Path), help="Write the report to a file.")
-@click.option("--gate", type=click.IntRange(0, 5), help="Gate under review (default: each programme's next_gate).")
-@click.option("--fail-on", type=click.Choice([s.value for s in Severity]), default="high", show_default=True,
-              help="Exit 1 when a finding is at or above this severity.")
-def check(files: Sequence[Path], fmt: str, output: Path | None, gate: int | None, fail_on: str) -> None:
-    """Check programme FILES and report findings."""
-    from govcheck.checker import Checker
-    from govcheck.formats import render
-    from govcheck.output import write_report
-    from govcheck.report import FileError, Run
+def _format_names() -> list[str]:
+    from govcheck.formats import names
 
+    return names()
+
+
+def _check_options(default_format: str):  # type: ignore[no-untyped-def]
+    def decorate(f):  # type: ignore[no-untyped-def]
+        options = [
+            click.argument("inputs", nargs=-1, required=True),
+            click.option("--format", "-f", "formats", multiple=True, metavar="FORMAT[=PATH]",
+                         help=f"Report format, repeatable; FORMAT=PATH writes that format to a file. "
+                              f"Default: {default_format}. Formats: {', '.join(_format_names())}."),
+            click.option("--output", "-o", type=click.Path(path_type=Path),
+                         help="Write the (single) report to this file instead of standard output."),
+            click.option("--gate", type=click.IntRange(0, 5), help="Gate under review (default: each programme's next_gate)."),
+            click.option("--fail-on", type=click.Choice(SEVERITIES), help="Exit 1 at or above this severity [default: high]."),
+            click.option("--jobs", "-j", type=click.IntRange(1, 256), help="Worker processes [default: all cores]."),
+            click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
+                         help="Configuration file [default: nearest .govcheck.yaml or pyproject.toml]."),
+            click.option("--rules-dir", "rules_dirs", multiple=True, type=click.Path(path_type=Path),
+                         help="Extra rule directory, repeatable."),
+            click.option("--waivers", type=click.Path(path_type=Path, dir_okay=False),
+                         help="Waiver file [default: .govcheck-waivers.yaml if present]."),
+            click.option("--baseline", type=click.Path(path_type=Path, dir_okay=False),
+                         help="Only findings not in this baseline fail the run."),
+            click.option("--progress/--no-progress", default=None,
+                         help="Progress bar [default: on when standard error is a terminal]."),
+        ]
+        for option in reversed(options):
+            f = option(f)
+        return f
+
+    return decorate
+
+
+@main.command()
+@_check_options("terminal")
+def check(**options: object) -> None:
+    """Check programme files (files, directories or globs) and report findings."""
+    _run(default_format="terminal", **options)  # type: ignore[arg-type]
+
+
+@main.command()
+@_check_options("portfolio")
+def portfolio(**options: object) -> None:
+    """Check a portfolio and summarise it: ratings, conclusions, categories that fail most.
+
+    Export with -f csv=PATH, -f portfolio-json=PATH or -f html-portfolio=PATH.
+    """
+    _run(default_format="portfolio", **options)  # type: ignore[arg-type]
+
+
+def _run(
+    *,
+    default_format: str,
+    inputs: Sequence[str],
+    formats: Sequence[str],
+    output: Path | None,
+    gate: int | None,
+    fail_on: str | None,
+    jobs: int | None,
+    config_path: Path | None,
+    rules_dirs: Sequence[Path],
+    waivers: Path | None,
+    baseline: Path | None,
+    progress: bool | None,
+) -> NoReturn:
+    from govcheck.session import Options, run_check
+    from govcheck.output import emit
+
+    targets = _targets(formats or (default_format,), output)
     try:
-        checker = Checker(gate=gate)
+        run = run_check(
+            Options(
+                inputs=tuple(inputs),
+                gate=gate,
+                fail_on=fail_on,
+                jobs=jobs,
+                config_path=config_path,
+                rules_dirs=tuple(str(d) for d in rules_dirs),
+                waivers=waivers,
+                baseline=baseline,
+                progress=progress if progress is not None else sys.stderr.isatty(),
+            )
+        )
     except GovcheckError as exc:
         fail(exc)
-    outcomes = tuple(checker.check_path(f) for f in files)
-    for o in outcomes:
-        if isinstance(o, FileError):
-            click.echo(f"govcheck: {o.text}", err=True)
-    run = Run(govcheck_version=__version__, outcomes=outcomes, fail_on=Severity(fail_on))
+    for error in run.errors:
+        click.echo(f"govcheck: {error.text}", err=True)
+    for notice in run.notices:
+        click.echo(f"govcheck: {notice}", err=True)
     try:
-        write_report(render(fmt, run), fmt, output)
+        emit(run, targets)
     except GovcheckError as exc:
         fail(exc)
     raise SystemExit(run.exit_code)
 
 
+def _targets(specs: Sequence[str], output: Path | None) -> list[tuple[str, Path | None]]:
+    known = _format_names()
+    targets: list[tuple[str, Path | None]] = []
+    for spec in specs:
+        name, sep, path = spec.partition("=")
+        if name not in known:
+            raise click.BadParameter(f"unknown format {name!r}; choose from {', '.join(known)}", param_hint="--format")
+        if sep and not path:
+            raise click.BadParameter(f"{spec!r}: give a path after '='", param_hint="--format")
+        targets.append((name, Path(path) if sep else None))
+    to_stdout = [t for t in targets if t[1] is None]
+    if len(to_stdout) > 1:
+        raise click.BadParameter("only one format can go to standard output; give the others =PATH",
+                                 param_hint="--format")
+    if output is not None:
+        if not to_stdout:
+            raise click.BadParameter("--output needs a format without =PATH", param_hint="--output")
+        targets = [(n, output if p is None else p) for n, p in targets]
+    return targets
+
+
+@main.command("baseline")
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), default=Path(".govcheck-baseline.json"),
+              show_default=True, help="Baseline file to write.")
+@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--rules-dir", "rules_dirs", multiple=True, type=click.Path(path_type=Path))
+@click.option("--gate", type=click.IntRange(0, 5))
+def baseline_cmd(inputs: Sequence[str], output: Path, config_path: Path | None,
+                 rules_dirs: Sequence[Path], gate: int | None) -> None:
+    """Record the current findings so that later runs with --baseline fail only on new ones."""
+    from govcheck.baseline import baseline_document
+    from govcheck.output import write_atomic
+    from govcheck.session import Options, run_check
+
+    try:
+        run = run_check(Options(inputs=tuple(inputs), gate=gate, config_path=config_path,
+                                rules_dirs=tuple(str(d) for d in rules_dirs), jobs=None, use_waivers=False))
+    except GovcheckError as exc:
+        fail(exc)
+    for error in run.errors:
+        click.echo(f"govcheck: {error.text}", err=True)
+    try:
+        write_atomic(output, baseline_document(run.outcomes))
+    except GovcheckError as exc:
+        fail(exc)
+    count = sum(len(r.findings) for r in run.reports)
+    click.echo(f"govcheck: wrote {count} {'finding' if count == 1 else 'findings'} to {output}", err=True)
+    raise SystemExit(EXIT_INVALID if run.errors else 0)
+
+
+@main.command()
+def schema() -> None:
+    """Print the JSON Schema of the programme format (for editors and validators)."""
+    from govcheck.schema import programme_schema
+
+    click.echo(programme_schema())
+
+
+@main.command()
+@click.argument("path", type=click.Path(path_type=Path, dir_okay=False), default="programme.yaml")
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+def init(path: Path, force: bool) -> None:
+    """Write a commented programme description to start from."""
+    from govcheck.output import write_atomic
+    from govcheck.resources import templates_dir
+
+    if path.exists() and not force:
+        fail(f"{path}: already exists (use --force to overwrite)")
+    try:
+        write_atomic(path, (templates_dir() / "init.yaml").read_text(encoding="utf-8"))
+    except GovcheckError as exc:
+        fail(exc)
+    click.echo(f"govcheck: wrote {path}; edit it, then run: govcheck check {path}", err=True)
+
+
 @main.group(invoke_without_command=True)
+@click.option("--rules-dir", "rules_dirs", multiple=True, type=click.Path(path_type=Path),
+              help="Extra rule directory, repeatable.")
 @click.pass_context
-def rules(ctx: click.Context) -> None:
-    """List the rule catalogue (or see: rules show, rules test)."""
+def rules(ctx: click.Context, rules_dirs: Sequence[Path]) -> None:
+    """List the rule catalogue (see also: rules show, rules test, rules docs)."""
+    ctx.obj = tuple(str(d) for d in rules_dirs)
     if ctx.invoked_subcommand is not None:
         return
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
-    catalogue = _catalogue()
+    catalogue = _catalogue(ctx.obj)
     table = Table(title=f"govcheck rules ({len(catalogue.rules)})", title_justify="left")
     for col in ("id", "severity", "category", "gates", "title"):
         table.add_column(col)
     for r in catalogue.rules:
         rule = r.rule
-        table.add_row(rule.id, rule.severity.value, rule.category.value,
-                      ",".join(map(str, rule.gates)), rule.title)
+        table.add_row(rule.id, rule.severity.value, rule.category.value, ",".join(map(str, rule.gates)),
+                      escape(rule.title))
     Console(highlight=False).print(table)
 
 
 @rules.command("show")
 @click.argument("rule_id")
-def rules_show(rule_id: str) -> None:
-    """Explain one rule: what it checks, why, and its sources."""
-    from rich.console import Console
-    from rich.markup import escape
+@click.pass_obj
+def rules_show(rules_dirs: tuple[str, ...], rule_id: str) -> None:
+    """Explain one rule: what it checks, why, its sources and its test cases."""
+    from govcheck.docs import rule_markdown
+    from govcheck.output import write_report
 
-    loaded = _catalogue().get(rule_id)
+    catalogue = _catalogue(rules_dirs)
+    loaded = catalogue.get(rule_id)
     if loaded is None:
-        fail(f"no rule with id {rule_id!r}; run 'govcheck rules' for the list")
-        return
-    r = loaded.rule
-    console = Console(highlight=False)
-    console.print(f"[bold]{r.id}[/]: {escape(r.title)}")
-    console.print(f"severity {r.severity.value} · category {r.category.value} · gates "
-                  f"{', '.join(map(str, r.gates))} · {escape(loaded.path)}")
-    console.print()
-    console.print(escape(r.description))
-    console.print()
-    for ref in r.references:
-        console.print(f"  - {escape(str(ref))}")
+        import difflib
+
+        hint = difflib.get_close_matches(rule_id, [r.rule.id for r in catalogue.rules], n=1)
+        fail(f"no rule with id {rule_id!r}" + (f"; did you mean {hint[0]!r}?" if hint else "")
+             + "; run 'govcheck rules' for the list")
+    write_report(rule_markdown(loaded), "markdown", None)
 
 
 @rules.command("test")
-def rules_test() -> None:
+@click.pass_obj
+def rules_test(rules_dirs: tuple[str, ...]) -> None:
     """Run the test cases written beside every rule."""
     from govcheck.ruletest import run_cases
 
     failed = 0
-    results = list(run_cases(_catalogue()))
+    results = list(run_cases(_catalogue(rules_dirs)))
     for res in results:
         if not res.ok:
             failed += 1
@@ -119,14 +267,32 @@ def rules_test() -> None:
     raise SystemExit(1 if failed else 0)
 
 
-def _catalogue():  # type: ignore[no-untyped-def]
-    from govcheck.catalogue import load_catalogue
+@rules.command("docs")
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), help="Write to a file.")
+@click.pass_obj
+def rules_docs(rules_dirs: tuple[str, ...], output: Path | None) -> None:
+    """Generate the rule reference (Markdown) from rule metadata and test cases."""
+    from govcheck.docs import reference
+    from govcheck.output import write_report
 
     try:
-        return load_catalogue()
+        write_report(reference(_catalogue(rules_dirs)), "markdown", output)
     except GovcheckError as exc:
         fail(exc)
 
 
+def _catalogue(rules_dirs: Sequence[str] = ()):  # type: ignore[no-untyped-def]
+    from govcheck.catalogue import load_catalogue
+
+    try:
+        return load_catalogue(rules_dirs)
+    except GovcheckError as exc:
+        fail(exc)
+
+
+def run() -> None:  # pragma: no cover - console entry point
+    main(prog_name="govcheck")
+
+
 if __name__ == "__main__":  # pragma: no cover
-    main(sys.argv[1:])
+    main(sys.argv[1:], prog_name=os.path.basename(sys.argv[0]))

@@ -22,6 +22,10 @@ class GovcheckError(Exception):
         self.column = column
         self.field = field
 
+    def recast(self, cls: type[GovcheckError]) -> GovcheckError:
+        """The same problem reported as another kind (e.g. a rule file that failed to load)."""
+        return cls(self.message, file=self.file, line=self.line, column=self.column, field=self.field)
+
     def __str__(self) -> str:
         where = ""
         if self.file:

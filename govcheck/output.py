@@ -8,6 +8,9 @@ import tempfile
 from pathlib import Path
 
 from govcheck.errors import GovcheckError
+from govcheck.report import Run
+
+TERMINAL_FORMATS = frozenset({"terminal", "portfolio"})
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -26,10 +29,18 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
+def emit(run: Run, targets: list[tuple[str, Path | None]]) -> None:
+    """Render `run` once per (format, path) target; a path of None means standard output."""
+    from govcheck.formats import render
+
+    for name, path in targets:
+        write_report(render(name, run), name, path)
+
+
 def write_report(text: str, fmt: str, output: Path | None) -> None:
     from govcheck.formats.terminal import to_console_text
 
-    if fmt == "terminal":
+    if fmt in TERMINAL_FORMATS:
         color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
         text = to_console_text(text, color=color)
     if output is None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -60,12 +60,55 @@ class ProgrammeRef(Frozen):
     gate: int | None
 
 
+class BenefitPoint(NamedTuple):
+    date: str
+    forecast: float
+
+
+class MigrationPoint(NamedTuple):
+    date: str
+    planned: int
+    done: int | None
+
+
+class MilestonePoint(NamedTuple):
+    name: str
+    baseline: str
+    latest: str
+    slip_days: int
+    achieved: bool
+    overdue: bool
+
+
+class ChartData(Frozen):
+    """Plain series for the charts of the HTML report, computed from the programme (govcheck.charts).
+
+    Dates are ISO strings and money is in `currency`. The series are what the charts draw; the
+    conclusions never read them.
+    """
+
+    currency: str
+    assessment_date: str
+    benefits: tuple[BenefitPoint, ...] = Field(
+        default=(), description="Cumulative benefits forecast, pro-rated within each year, at each date where its slope changes."
+    )
+    expected_to_date: float = Field(default=0.0, description="The cumulative forecast at the assessment date.")
+    delivered_to_date: float | None = Field(default=None, description="Benefits delivered; None when none is reported.")
+    migration_unit: str = ""
+    migration_total: int = 0
+    migration: tuple[MigrationPoint, ...] = Field(default=(), description="Cumulative planned and done at each checkpoint.")
+    milestones: tuple[MilestonePoint, ...] = Field(
+        default=(), description="latest is the actual, else forecast, else baseline date; slip_days is latest less baseline."
+    )
+
+
 class Report(Frozen):
     govcheck_version: str
     programme: ProgrammeRef
     rating: Conclusion
     value_for_money: Conclusion
     findings: tuple[Finding, ...]
+    charts: ChartData | None = Field(default=None, description="Series for the HTML charts; not in the JSON report.")
 
     def by_severity(self, *, active_only: bool = True) -> dict[str, int]:
         counts = {s.value: 0 for s in reversed(SEVERITY_ORDER)}
@@ -80,6 +123,18 @@ class Report(Frozen):
     @property
     def suppressed(self) -> int:
         return sum(1 for f in self.findings if not f.active)
+
+
+class RuleInfo(Frozen):
+    """A rule's metadata, for formats that describe the rules they report on (SARIF, docs)."""
+
+    id: str
+    title: str
+    description: str
+    severity: Severity
+    category: str
+    references: tuple[str, ...]
+    source: str = Field(description="The rule file.")
 
 
 class FileError(Frozen):
@@ -102,7 +157,8 @@ class Run(Frozen):
     govcheck_version: str
     outcomes: tuple[Outcome, ...]
     fail_on: Severity = Severity.high
-    notices: tuple[str, ...] = ()
+    rules: tuple[RuleInfo, ...] = ()
+    notices: tuple[str, ...] = Field(default=(), description="Run-level messages, e.g. expired waivers.")
 
     @property
     def reports(self) -> tuple[Report, ...]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import textwrap
 from collections.abc import Iterable
 from typing import Any
 
@@ -105,12 +106,27 @@ def rich_escape(text: Any) -> str:
     return escape(" ".join(str(text).split()))
 
 
+def wrapped(text: Any, indent: int, width: int) -> str:
+    """Wrap to the console width, continuing lines at `indent` (apply before escaping)."""
+    pad = " " * indent
+    return textwrap.fill(" ".join(str(text).split()), width=max(width, indent + 30), initial_indent=pad,
+                         subsequent_indent=pad, break_on_hyphens=False).lstrip()
+
+
+def rich_block(text: Any) -> str:
+    """Escape rich markup but keep the line breaks of pre-wrapped text."""
+    from rich.markup import escape
+
+    return escape(str(text))
+
+
 def report_environment() -> jinja2.Environment:
     """For the report templates in templates/: HTML and XML autoescaped, others escaped by filter."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_dir()),
         undefined=jinja2.StrictUndefined,
-        autoescape=jinja2.select_autoescape(["html", "xml", "svg"]),
+        # Templates are named like report.md.j2: list the .j2 forms too, or junit.xml.j2 goes unescaped.
+        autoescape=jinja2.select_autoescape(["html", "xml", "svg", "html.j2", "xml.j2", "svg.j2"]),
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
@@ -118,5 +134,7 @@ def report_environment() -> jinja2.Environment:
     env.filters.update(FILTERS)
     env.filters["md"] = md
     env.filters["rich"] = rich_escape
+    env.filters["rich_block"] = rich_block
+    env.filters["wrapped"] = wrapped
     env.globals["Markup"] = Markup
     return env

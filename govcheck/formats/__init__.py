@@ -19,9 +19,19 @@ class Format:
 
 
 def _formats() -> dict[str, Format]:
-    from govcheck.formats import jsonout, markdown, terminal
+    from govcheck.formats import jsonout, markdown, portfolio, terminal
 
-    return {f.name: f for f in (terminal.FORMAT, markdown.FORMAT, jsonout.FORMAT)}
+    return {
+        f.name: f
+        for f in (
+            terminal.FORMAT,
+            markdown.FORMAT,
+            jsonout.FORMAT,
+            portfolio.TERMINAL,
+            portfolio.CSV,
+            portfolio.JSON,
+        )
+    }
 
 
 def names() -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from typing import Any
 
 from govcheck.formats import Format
@@ -18,9 +19,14 @@ RATING_STYLE = {
 SEVERITY_STYLE = {"critical": "bold white on red", "high": "bold red", "medium": "yellow", "low": "cyan", "info": "dim"}
 
 
+def console_width() -> int:
+    return min(shutil.get_terminal_size((100, 24)).columns, 120)
+
+
 def _context(run: Run) -> dict[str, Any]:
     return {
         "run": run,
+        "width": console_width(),
         "rating_style": RATING_STYLE,
         "severity_style": SEVERITY_STYLE,
         "vfm": VFM_SENTENCES,
@@ -36,8 +42,8 @@ def to_console_text(markup: str, *, color: bool, width: int | None = None) -> st
     from rich.console import Console
 
     console = Console(
-        record=True, force_terminal=color, no_color=not color, width=width or 100, file=_Null(),
-        highlight=False, soft_wrap=False,
+        record=True, force_terminal=color, no_color=not color, width=width or 1000, file=_Null(),
+        highlight=False, soft_wrap=True,
     )
     console.print(markup, end="")
     return console.export_text(styles=color)

@@ -1,0 +1,59 @@
+"""Baselines: accept today's findings so that only new ones fail.
+
+Findings are keyed on file, rule and JSON pointer, never on line numbers, so moving or
+reordering lines does not make an old finding look new.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from govcheck.errors import RuleError
+from govcheck.report import Finding, Outcome, Report, Suppression
+from govcheck.yamlsource import display_path
+
+VERSION = 1
+Key = tuple[str, str, str]
+
+
+def key(f: Finding) -> Key:
+    return (f.location.file, f.rule_id, f.location.path)
+
+
+def baseline_document(outcomes: tuple[Outcome, ...]) -> str:
+    keys = sorted({key(f) for o in outcomes if isinstance(o, Report) for f in o.findings if f.active})
+    entries = [{"file": k[0], "rule_id": k[1], "path": k[2]} for k in keys]
+    return json.dumps({"govcheck_baseline": VERSION, "findings": entries}, indent=2) + "\n"
+
+
+def load_baseline(path: str | Path) -> tuple[str, set[Key]]:
+    name = display_path(path)
+    try:
+        document = json.loads(Path(path).read_text(encoding="utf-8"))
+        if document.get("govcheck_baseline") != VERSION:
+            raise ValueError(f"expected govcheck_baseline: {VERSION}")
+        return name, {(e["file"], e["rule_id"], e["path"]) for e in document["findings"]}
+    except FileNotFoundError:
+        raise RuleError("baseline file not found", file=name) from None
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise RuleError(f"not a govcheck baseline: {exc}", file=name) from None
+
+
+def apply_baseline(
+    outcomes: tuple[Outcome, ...], keys: set[Key], source: str
+) -> tuple[tuple[Outcome, ...], tuple[str, ...]]:
+    result: list[Outcome] = []
+    count = 0
+    for outcome in outcomes:
+        if not isinstance(outcome, Report):
+            result.append(outcome)
+            continue
+        findings = []
+        for f in outcome.findings:
+            if f.active and key(f) in keys:
+                count += 1
+                f = f.model_copy(update={"suppression": Suppression(kind="baseline", justification=f"in baseline {source}")})
+            findings.append(f)
+        result.append(outcome.model_copy(update={"findings": tuple(findings)}))
+    return tuple(result), (f"{count} {'finding' if count == 1 else 'findings'} baselined ({source})",)

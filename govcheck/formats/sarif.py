@@ -1,0 +1,185 @@
+"""SARIF 2.1.0, for code-scanning tools (GitHub code scanning, Azure DevOps, IDE viewers).
+
+One SARIF run per govcheck run: the rule catalogue as the driver's rules, one result per finding
+(waived and baselined ones carry a suppression), and files that could not be checked as
+tool execution notifications.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import PurePath
+from typing import Any
+from urllib.parse import quote
+
+from govcheck.formats import Format
+from govcheck.formats.fingerprint import FILE_ERROR, VERSION, posix_path, report_fingerprints
+from govcheck.report import FileError, Finding, Location, Report, RuleInfo, Run
+from govcheck.rule import Severity
+
+SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+INFORMATION_URI = "https://github.com/govcheck/govcheck"
+RULE_DOCS = "https://github.com/govcheck/govcheck/blob/main/docs/rules.md"
+NOTICE = "notice"
+
+LEVELS = {
+    Severity.critical: "error",
+    Severity.high: "error",
+    Severity.medium: "warning",
+    Severity.low: "note",
+    Severity.info: "note",
+}
+
+
+def level(severity: Severity) -> str:
+    return LEVELS[severity]
+
+
+def rule_name(rule_id: str) -> str:
+    """business-case-missing -> BusinessCaseMissing: SARIF's name is an identifier, the id's words."""
+    return "".join(part[:1].upper() + part[1:] for part in rule_id.split("-") if part)
+
+
+def help_uri(rule_id: str) -> str:
+    return f"{RULE_DOCS}#{rule_id}"
+
+
+def artifact_uri(file: str) -> str:
+    """The finding's file as a URI reference: relative, forward slashes, percent-encoded."""
+    path = PurePath(file)
+    if path.is_absolute():
+        return path.as_uri()
+    # quote() leaves only unreserved characters and "/", so no segment can read as a scheme.
+    return quote(posix_path(file), safe="/")
+
+
+def rule_json(rule: RuleInfo) -> dict[str, Any]:
+    return {
+        "id": rule.id,
+        "name": rule_name(rule.id),
+        "shortDescription": {"text": rule.title},
+        "fullDescription": {"text": rule.description},
+        "help": {"text": rule.description},
+        "helpUri": help_uri(rule.id),
+        "defaultConfiguration": {"level": level(rule.severity)},
+        "properties": {
+            "severity": rule.severity.value,
+            "category": rule.category,
+            "tags": ["governance", rule.category],
+            "references": list(rule.references),
+        },
+    }
+
+
+def _rule_from_finding(f: Finding) -> RuleInfo:
+    """A finding whose rule is not in the run's catalogue (an internal error): describe it from itself."""
+    return RuleInfo(id=f.rule_id, title=f.title, description=f.title, severity=f.severity, category=f.category,
+                    references=f.references, source="")
+
+
+def region(loc: Location) -> dict[str, int]:
+    # YAML marks and SARIF agree: 1-based lines and columns, the end column just past the region.
+    return {"startLine": loc.line, "startColumn": loc.column, "endLine": loc.end_line, "endColumn": loc.end_column}
+
+
+def _pointer_name(pointer: str) -> str:
+    token = pointer.rsplit("/", 1)[-1]
+    return token.replace("~1", "/").replace("~0", "~") or "/"
+
+
+def location_json(loc: Location) -> dict[str, Any]:
+    return {
+        "physicalLocation": {"artifactLocation": {"uri": artifact_uri(loc.file)}, "region": region(loc)},
+        "logicalLocations": [{"name": _pointer_name(loc.path), "fullyQualifiedName": loc.path}],
+    }
+
+
+def result_json(f: Finding, report: Report, rule_index: int, fingerprint: str) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "ruleId": f.rule_id,
+        "ruleIndex": rule_index,
+        "level": level(f.severity),
+        "message": {"text": f.message},
+        "locations": [location_json(f.location)],
+        "partialFingerprints": {VERSION: fingerprint},
+        "properties": {
+            "title": f.title,
+            "severity": f.severity.value,
+            "category": f.category,
+            "recommendation": f.recommendation,
+            "references": list(f.references),
+            "evidence": f.evidence,
+            "jsonPointer": f.location.path,
+            "programme": {"id": report.programme.id, "name": report.programme.name},
+        },
+    }
+    if f.suppression is not None:
+        s = f.suppression
+        out["suppressions"] = [{
+            "kind": "external",
+            "status": "accepted",
+            "justification": s.justification,
+            "properties": {"govcheckKind": s.kind, "owner": s.owner, "expires": s.expires},
+        }]
+    return out
+
+
+def error_json(e: FileError) -> dict[str, Any]:
+    physical: dict[str, Any] = {"artifactLocation": {"uri": artifact_uri(e.source)}}
+    if e.line is not None and e.line >= 1:
+        physical["region"] = {"startLine": e.line}
+        if e.column is not None and e.column >= 1:
+            physical["region"]["startColumn"] = e.column
+    out: dict[str, Any] = {
+        "level": "error",
+        "message": {"text": e.text},
+        "locations": [{"physicalLocation": physical}],
+        "descriptor": {"id": FILE_ERROR},
+    }
+    if e.field:
+        out["properties"] = {"field": e.field}
+    return out
+
+
+def sarif_json(run: Run) -> dict[str, Any]:
+    rules = sorted(run.rules, key=lambda r: r.id)
+    known = {r.id for r in rules}
+    for report in run.reports:
+        for f in report.findings:
+            if f.rule_id not in known:
+                known.add(f.rule_id)
+                rules.append(_rule_from_finding(f))
+    index = {r.id: i for i, r in enumerate(rules)}
+    results = [
+        result_json(f, report, index[f.rule_id], fp)
+        for report in run.reports
+        for f, fp in zip(report.findings, report_fingerprints(report), strict=True)
+    ]
+    notifications = [error_json(e) for e in run.errors]
+    notifications += [{"level": "warning", "message": {"text": n}, "descriptor": {"id": NOTICE}} for n in run.notices]
+    invocation: dict[str, Any] = {"executionSuccessful": not run.errors, "exitCode": run.exit_code}
+    if notifications:
+        invocation["toolExecutionNotifications"] = notifications
+    return {
+        "$schema": SCHEMA_URI,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "govcheck",
+                "version": run.govcheck_version,
+                "informationUri": INFORMATION_URI,
+                "rules": [rule_json(r) for r in rules],
+            }},
+            "invocations": [invocation],
+            # PyYAML counts columns in characters, not UTF-16 code units (SARIF's default).
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }],
+    }
+
+
+def _context(run: Run) -> dict[str, Any]:
+    return {"document": json.dumps(sarif_json(run), indent=2, ensure_ascii=False, sort_keys=True)}
+
+
+FORMAT = Format(name="sarif", template="sarif.json.j2", context=_context, suffix=".sarif")
