@@ -85,7 +85,7 @@ class Checker:
         self, loaded: LoadedRule, nested: dict[str, Any], facts: ProgrammeFacts, programme: Programme, source: Source
     ) -> Finding:
         rule = loaded.rule
-        context = {"fact": nested, "programme": programme}
+        context = {"fact": facts, "programme": programme}
         try:
             message = " ".join(loaded.finding.render(context).split())
             recommendation = " ".join(loaded.recommendation.render(context).split())

@@ -224,12 +224,12 @@ def rules(ctx: click.Context, rules_dirs: Sequence[Path]) -> None:
     catalogue = _catalogue(ctx.obj)
     table = Table(title=f"govcheck rules ({len(catalogue.rules)})", title_justify="left")
     for col in ("id", "severity", "category", "gates", "title"):
-        table.add_column(col)
+        table.add_column(col, no_wrap=col != "title")
     for r in catalogue.rules:
         rule = r.rule
         table.add_row(rule.id, rule.severity.value, rule.category.value, ",".join(map(str, rule.gates)),
                       escape(rule.title))
-    Console(highlight=False).print(table)
+    Console(highlight=False, width=None if sys.stdout.isatty() else 160).print(table)
 
 
 @rules.command("show")

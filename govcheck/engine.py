@@ -129,6 +129,9 @@ class Engine:
 
     def _on_rule(self, rule: EngineRule) -> Callable[[Any], None]:
         def run(c: Any) -> None:
+            # An `any` condition compiles to several engine paths; more than one may match.
+            if rule.id in self._outcome.fired:
+                return
             self._outcome.fired.append(rule.id)
             c.assert_fact({"kind": "finding", "id": f"f:{rule.id}", "rule": rule.id,
                            "rank": rule.rank, "category": rule.category})

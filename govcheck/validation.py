@@ -34,10 +34,11 @@ def located(
     for err in exc.errors(include_url=False):
         loc = tuple(err["loc"])
         pointer = "".join(f"/{escape_pointer_token(str(p))}" for p in loc)
-        _, span = source.locate(pointer)
-        problems.append((span.line, span.column, loc, err))
-    problems.sort(key=lambda p: (p[0], p[1]))
-    line, column, loc, err = problems[0]
+        found, span = source.locate(pointer)
+        problems.append((found != pointer, span.line, span.column, loc, err))
+    # Problems at a field that is present first: they are where the user should look.
+    problems.sort(key=lambda p: (p[0], p[1], p[2]))
+    _, line, column, loc, err = problems[0]
     message = _message(err, model, loc)
     if len(problems) > 1:
         message += f" (and {len(problems) - 1} more problem{'s' if len(problems) > 2 else ''})"

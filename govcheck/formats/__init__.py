@@ -19,7 +19,7 @@ class Format:
 
 
 def _formats() -> dict[str, Format]:
-    from govcheck.formats import jsonout, markdown, portfolio, terminal
+    from govcheck.formats import github, gitlab, html, jsonout, junit, markdown, portfolio, sarif, terminal
 
     return {
         f.name: f
@@ -30,6 +30,12 @@ def _formats() -> dict[str, Format]:
             portfolio.TERMINAL,
             portfolio.CSV,
             portfolio.JSON,
+            sarif.FORMAT,
+            junit.FORMAT,
+            github.FORMAT,
+            gitlab.FORMAT,
+            html.FORMAT,
+            html.PORTFOLIO,
         )
     }
 

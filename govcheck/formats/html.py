@@ -17,6 +17,7 @@ from typing import Any
 
 from govcheck.formats import Format
 from govcheck.formats.markdown import RATING_MEANING, VFM_SENTENCES, letters
+from govcheck.portfolio import summary
 from govcheck.report import ChartData, FileError, Report, Run
 from govcheck.rule import SEVERITY_ORDER, Category, Severity
 
@@ -133,10 +134,13 @@ class BenefitsChart:
     forecast_future: str
     area_past: str
     today_x: float
+    today_anchor: str
+    today_dx: float
     expected: Label
     expected_y: float
     delivered: Label | None
     delivered_y: float | None
+    end: Label
     total: float
 
 
@@ -174,6 +178,8 @@ def benefits_chart(c: ChartData) -> BenefitsChart | None:
         forecast_future=_points(future),
         area_past=_points([(past[0][0], float(box.bottom)), *past, (past[-1][0], float(box.bottom))]) if past else "",
         today_x=today_x,
+        today_anchor="end" if today_x > box.right - 120 else "start" if today_x < box.left + 120 else "middle",
+        today_dx=-6.0 if today_x > box.right - 120 else 6.0 if today_x < box.left + 120 else 0.0,
         expected=Label(today_x + dx, e_label_y, anchor, c.expected_to_date),
         expected_y=expected_y,
         delivered=(
@@ -182,6 +188,7 @@ def benefits_chart(c: ChartData) -> BenefitsChart | None:
             else None
         ),
         delivered_y=delivered_y,
+        end=Label(line[-1][0], line[-1][1] - 10, "end", c.benefits[-1].forecast),
         total=c.benefits[-1].forecast,
     )
 
@@ -361,8 +368,7 @@ def rating_class(rating: str) -> str:
     return "r-" + rating.lower().replace("/", "-")
 
 
-def rating_chart(reports: Sequence[Report]) -> RatingChart:
-    counts = Counter(r.rating.conclusion for r in reports)
+def rating_chart(counts: dict[str, int]) -> RatingChart:
     box = Box(width=520, height=260, left=44, right=500, top=20, bottom=220)
     _, hi, step = nice_range(0, max(max(counts.values(), default=0), 1), 4, integer=True)
     y = Linear(0, hi, box.bottom, box.top)
@@ -380,14 +386,13 @@ def rating_chart(reports: Sequence[Report]) -> RatingChart:
 @dataclass(frozen=True)
 class CategoryRow:
     category: str
-    programmes: int
     failing: int
+    affected: int
     findings: int
-    worst: str
     y: float
     centre: float
-    width: float
     fail_width: float
+    affected_width: float
 
 
 @dataclass(frozen=True)
@@ -398,45 +403,22 @@ class CategoryChart:
     row_height: int
 
 
-def categories(reports: Sequence[Report]) -> list[str]:
-    seen = [c.value for c in Category]
-    for r in reports:
-        for f in r.findings:
-            if f.category not in seen:
-                seen.append(f.category)
-    return seen
-
-
-def worst_severity(report: Report, category: str) -> str:
-    ranks = [f.severity for f in report.findings if f.active and f.category == category]
-    return max(ranks, key=lambda s: s.rank).value if ranks else ""
-
-
-def category_chart(run: Run) -> CategoryChart:
+def category_chart(run: Run, failing: Sequence[tuple[str, int]]) -> CategoryChart:
+    """Per category, in `failing` order (portfolio.summary's): programmes failing in it (at or
+    above the run's threshold), programmes with any active finding in it, and its findings."""
     reports = run.reports
-    stats = []
-    for cat in categories(reports):
-        active = [[f for f in r.findings if f.active and f.category == cat] for r in reports]
-        worst = [worst_severity(r, cat) for r in reports]
-        worst_rank = max((Severity(w).rank for w in worst if w), default=-1)
-        stats.append((
-            cat,
-            sum(1 for a in active if a),
-            sum(1 for a in active if any(f.severity.rank >= run.fail_on.rank for f in a)),
-            sum(len(a) for a in active),
-            SEVERITY_ORDER[worst_rank].value if worst_rank >= 0 else "",
-        ))
-    stats.sort(key=lambda s: (-s[2], -s[1], -s[3], s[0]))
-    row_h = 26
-    box = Box(width=620, height=20 + row_h * len(stats) + 34, left=150, right=590, top=20,
-              bottom=20 + row_h * len(stats))
+    row_h = 28
+    box = Box(width=640, height=20 + row_h * len(failing) + 40, left=150, right=600, top=16,
+              bottom=16 + row_h * len(failing))
     _, hi, step = nice_range(0, max(len(reports), 1), 5, integer=True)
     x = Linear(0, hi, box.left, box.right)
-    rows = [
-        CategoryRow(cat, n, failing, findings, worst, box.top + i * row_h + 5, box.top + i * row_h + row_h / 2,
-                    x(n) - box.left, x(failing) - box.left)
-        for i, (cat, n, failing, findings, worst) in enumerate(stats)
-    ]
+    rows = []
+    for i, (category, n) in enumerate(failing):
+        active = [[f for f in r.findings if f.active and f.category == category] for r in reports]
+        affected = sum(1 for a in active if a)
+        y0 = box.top + i * row_h
+        rows.append(CategoryRow(category, n, affected, sum(len(a) for a in active), y0 + 5, y0 + row_h / 2,
+                                round(x(n) - box.left, 1), round(x(affected) - box.left, 1)))
     return CategoryChart(box=box, x_ticks=[Tick(x(v), int(v)) for v in _steps(0, hi, step)], rows=rows, row_height=row_h)
 
 
@@ -495,7 +477,6 @@ def _common(run: Run) -> dict[str, Any]:
         "rating_class": rating_class,
         "short_date": short_date,
         "serious_slip": SERIOUS_SLIP_DAYS,
-        "generated": dt.date.today().isoformat(),
     }
 
 
@@ -504,21 +485,23 @@ def _single(run: Run) -> dict[str, Any]:
 
 
 def _portfolio(run: Run) -> dict[str, Any]:
-    reports = run.reports
-    cats = categories(reports)
-    totals = Counter[str]()
-    for r in reports:
+    data = summary(run)
+    cats = [c for c, _ in sorted(data["failing_categories"], key=lambda c: [x.value for x in Category].index(c[0]))]
+    for r in data["rows"]:
+        cats += [c for c in r.categories if c not in cats]
+    totals: Counter[str] = Counter()
+    for r in run.reports:
         totals.update(r.by_severity())
     return {
         **_common(run),
         "portfolio": True,
+        "summary": data,
         "categories": cats,
-        "heat": [[worst_severity(r, c) for c in cats] for r in reports],
-        "rating_chart": rating_chart(reports),
-        "category_chart": category_chart(run),
+        "rating_chart": rating_chart(data["ratings"]),
+        "category_chart": category_chart(run, data["failing_categories"]),
         "ratings": RATINGS,
-        "rating_counts": Counter(r.rating.conclusion for r in reports),
         "totals": {s: totals.get(s, 0) for s in _SEVERITIES_DESC},
+        "suppressed": sum(r.suppressed for r in run.reports),
     }
 
 

@@ -65,8 +65,8 @@ def _case(classname: str, name: str, file: str, findings: list[Finding]) -> dict
 
 def _rule_ids(rules: tuple[RuleInfo, ...], report: Report) -> list[str]:
     ids = sorted(r.id for r in rules)
-    ids += [rid for rid in dict.fromkeys(f.rule_id for f in report.findings) if rid not in set(ids)]
-    return ids
+    known = set(ids)
+    return ids + [rid for rid in dict.fromkeys(f.rule_id for f in report.findings) if rid not in known]
 
 
 def report_suite(report: Report, rules: tuple[RuleInfo, ...]) -> dict[str, Any]:
@@ -107,7 +107,7 @@ def _suite(name: str, file: str, cases: list[dict[str, Any]], properties: list[t
         "name": xml_text(name),
         "file": xml_text(file),
         "cases": cases,
-        "properties": [(xml_text(k), xml_text(v)) for k, v in properties],
+        "properties": [(xml_text(k), xml_text(v)) for k, v in properties if v != ""],
         "tests": len(cases),
         "failures": sum(len(c["failures"]) for c in cases),
         "errors": sum(1 for c in cases if c["error"]),

@@ -65,7 +65,7 @@ def rule_json(rule: RuleInfo) -> dict[str, Any]:
         "properties": {
             "severity": rule.severity.value,
             "category": rule.category,
-            "tags": ["governance", rule.category],
+            "tags": list(dict.fromkeys(["governance", rule.category])),  # SARIF wants them unique
             "references": list(rule.references),
         },
     }
