@@ -12,13 +12,14 @@ import difflib
 import os
 import types
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
 import jinja2
-import jinja2.meta
+import jinja2.nodes
 
 from govcheck import conditions
 from govcheck.errors import InputError, RuleError
@@ -36,12 +37,22 @@ TEMPLATE_NAMES = frozenset({"fact", "programme"})
 
 @dataclass(frozen=True)
 class LoadedRule:
+    """A rule checked at load; its templates are parsed then and compiled on first use
+    (code generation is most of the cost of loading, and most rules never fire)."""
+
     rule: Rule
     path: str
     line: int
     pattern: dict[str, Any]
-    finding: jinja2.Template
-    recommendation: jinja2.Template
+    env: jinja2.Environment = field(repr=False, compare=False)
+
+    @cached_property
+    def finding(self) -> jinja2.Template:
+        return self.env.from_string(self.rule.finding)
+
+    @cached_property
+    def recommendation(self) -> jinja2.Template:
+        return self.env.from_string(self.rule.recommendation)
 
 
 @dataclass(frozen=True)
@@ -192,25 +203,32 @@ def load_rule(path: Path, env: jinja2.Environment | None = None) -> LoadedRule:
             raise fail(str(exc), f"/evidence/{i}") from None
     if not _pointer_exists(rule.location):
         raise fail(f"location {rule.location!r} is not a field of the programme format", "/location")
-    templates = {}
     for name in ("finding", "recommendation"):
-        text = getattr(rule, name)
         try:
-            template = env.from_string(text)
-            unknown = jinja2.meta.find_undeclared_variables(env.parse(text)) - TEMPLATE_NAMES
+            problem = _template_problem(env, getattr(rule, name))
         except jinja2.TemplateSyntaxError as exc:
             raise fail(f"template error: {exc.message}", f"/{name}", (exc.lineno or 1) - 1) from None
-        if unknown:
-            raise fail(f"template names unknown variables {sorted(unknown)}; use fact or programme", f"/{name}")
-        templates[name] = template
+        if problem:
+            raise fail(problem, f"/{name}")
     return LoadedRule(
-        rule=rule,
-        path=source.path,
-        line=line,
-        pattern=conditions.compile_condition(rule.when),
-        finding=templates["finding"],
-        recommendation=templates["recommendation"],
+        rule=rule, path=source.path, line=line, pattern=conditions.compile_condition(rule.when), env=env
     )
+
+
+def _template_problem(env: jinja2.Environment, text: str) -> str | None:
+    """What would fail when the template is compiled or run: syntax, names, filters, tests."""
+    ast = env.parse(text)
+    # jinja2.meta.find_undeclared_variables would generate code: walking the tree is enough.
+    names = list(ast.find_all(jinja2.nodes.Name))
+    stored = {n.name for n in names if n.ctx != "load"}
+    unknown = {n.name for n in names if n.ctx == "load"} - stored - TEMPLATE_NAMES - set(env.globals)
+    if unknown:
+        return f"template names unknown variables {sorted(unknown)}; use fact or programme"
+    for node in ast.find_all((jinja2.nodes.Filter, jinja2.nodes.Test)):
+        known = env.filters if isinstance(node, jinja2.nodes.Filter) else env.tests
+        if node.name not in known:
+            return f"template uses unknown {type(node).__name__.lower()} {node.name!r}"
+    return None
 
 
 def _check_condition(cond: Any, source: Source, pointer: str) -> None:

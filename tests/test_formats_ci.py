@@ -74,7 +74,7 @@ def write_waivers(path: Path, *waivers: dict[str, str]) -> Path:
 def hostile_copy(directory: Path, name: str, filename: str = "hostile.yaml") -> Path:
     """A copy of examples/ngss.yaml whose programme name is `name`."""
     text = (EXAMPLES / "ngss.yaml").read_text(encoding="utf-8")
-    text, n = re.subn(r"(?m)^name: .*$", "name: " + json.dumps(name), text, count=1)
+    text, n = re.subn(r"(?m)^name: .*$", lambda _: "name: " + json.dumps(name), text, count=1)
     assert n == 1
     target = directory / filename
     target.write_text(text, encoding="utf-8")

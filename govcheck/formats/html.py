@@ -12,7 +12,7 @@ import datetime as dt
 import math
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from govcheck.formats import Format
@@ -160,16 +160,23 @@ def benefits_chart(c: ChartData) -> BenefitsChart | None:
     today_x = x(today)
     expected_y = y(c.expected_to_date)
     delivered_y = y(c.delivered_to_date) if c.delivered_to_date is not None else None
-    # Labels beside the assessment line, on whichever side has room, kept apart vertically.
-    left_side = today_x > box.left + box.plot_width * 0.55
-    anchor, dx = ("end", -10.0) if left_side else ("start", 10.0)
-    e_label_y, d_label_y = expected_y - 6, (delivered_y + 14 if delivered_y is not None else None)
-    if d_label_y is not None and abs(d_label_y - e_label_y) < 16:
-        if (delivered_y or 0) >= expected_y:  # delivered is lower on the page
-            d_label_y = e_label_y + 16
+    # The cumulative line never falls, so below-right and above-left of the assessment point are
+    # clear of it: labels go there, right if there is room, and are kept 18px apart.
+    right = today_x + 190 < box.right
+    e_anchor, e_dx, e_y = ("start", 10.0, expected_y + 20) if right else ("end", -10.0, expected_y - 12)
+    e_y = min(max(e_y, box.top + 28), box.bottom - 24)
+    d_label = None
+    if delivered_y is not None and c.delivered_to_date is not None:
+        if right and delivered_y >= expected_y:
+            d_anchor, d_dx, d_y = "start", 10.0, max(delivered_y + 5, e_y + 18)
+        elif delivered_y < expected_y:
+            d_anchor, d_dx, d_y = "end", -10.0, delivered_y - 8
+            if not right:
+                d_y = min(d_y, e_y - 18)
         else:
-            d_label_y = e_label_y - 16
-    e_label_y = min(max(e_label_y, box.top + 10), box.bottom - 4)
+            d_anchor, d_dx, d_y = "end", -10.0, max(delivered_y + 5, e_y + 18)
+        d_label = Label(today_x + d_dx, min(max(d_y, box.top + 28), box.bottom - 4), d_anchor, c.delivered_to_date)
+    today_right = today_x + 170 < box.right
     return BenefitsChart(
         box=box,
         y_ticks=[Tick(y(v), v) for v in _steps(0, y_hi, y_step)],
@@ -178,15 +185,11 @@ def benefits_chart(c: ChartData) -> BenefitsChart | None:
         forecast_future=_points(future),
         area_past=_points([(past[0][0], float(box.bottom)), *past, (past[-1][0], float(box.bottom))]) if past else "",
         today_x=today_x,
-        today_anchor="end" if today_x > box.right - 120 else "start" if today_x < box.left + 120 else "middle",
-        today_dx=-6.0 if today_x > box.right - 120 else 6.0 if today_x < box.left + 120 else 0.0,
-        expected=Label(today_x + dx, e_label_y, anchor, c.expected_to_date),
+        today_anchor="start" if today_right else "end",
+        today_dx=6.0 if today_right else -6.0,
+        expected=Label(today_x + e_dx, e_y, e_anchor, c.expected_to_date),
         expected_y=expected_y,
-        delivered=(
-            Label(today_x + dx, min(max(d_label_y, box.top + 10), box.bottom - 4), anchor, c.delivered_to_date)
-            if c.delivered_to_date is not None and d_label_y is not None
-            else None
-        ),
+        delivered=d_label,
         delivered_y=delivered_y,
         end=Label(line[-1][0], line[-1][1] - 10, "end", c.benefits[-1].forecast),
         total=c.benefits[-1].forecast,
@@ -219,6 +222,7 @@ class Bar:
     height: float
     value: int | None
     kind: str
+    label_y: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -261,7 +265,8 @@ def migration_chart(c: ChartData) -> MigrationChart | None:
         if cp.done is not None:
             done = Bar(round(centre + 2, 1), y(cp.done), round(bar, 1), round(box.bottom - y(cp.done), 1), cp.done,
                        "done-short" if cp.done < cp.planned else "done")
-        groups.append(Group(cp.date, round(centre, 1), planned, done, _date(cp.date) > today))
+        groups.append(Group(cp.date, round(centre, 1), _label(planned, y(c.migration_total)),
+                            _label(done, y(c.migration_total)) if done else None, _date(cp.date) > today))
     return MigrationChart(
         box=box,
         y_ticks=[Tick(y(v), int(v)) for v in _steps(0, y_hi, y_step)],
@@ -271,6 +276,13 @@ def migration_chart(c: ChartData) -> MigrationChart | None:
         unit=c.migration_unit,
         rotate=rotate,
     )
+
+
+def _label(bar: Bar, total_y: float) -> Bar:
+    """Value labels sit above their bar, or just inside its top where the total line would cross them."""
+    above = bar.y - 6
+    inside = abs(above - 4 - total_y) < 9 and bar.height > 22
+    return replace(bar, label_y=round(bar.y + 15 if inside else above, 1))
 
 
 # --------------------------------------------------------------------------------------------
@@ -309,8 +321,11 @@ def slip_chart(c: ChartData) -> SlipChart | None:
         return None
     row_h, label_w = 30, 250
     top = 16
-    height = top + row_h * len(c.milestones) + 40
-    box = Box(width=720, height=height, left=label_w + 10, right=640, top=top, bottom=top + row_h * len(c.milestones))
+    rows_h = row_h * len(c.milestones)
+    early = any(m.slip_days < 0 for m in c.milestones)
+    # Value labels ("-19 days", "+917 days · overdue") need room at the ends of the bars.
+    box = Box(width=720, height=top + rows_h + 44, left=label_w + (80 if early else 16), right=600, top=top,
+              bottom=top + rows_h)
     slips = [m.slip_days for m in c.milestones]
     lo, hi, step = nice_range(min(0, *slips), max(0, *slips) or 30, 5, integer=True)
     x = Linear(lo, hi, box.left, box.right)
