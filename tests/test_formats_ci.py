@@ -17,21 +17,33 @@ from urllib.parse import unquote
 import jsonschema
 import junitparser
 import pytest
-from conftest import EXAMPLES, run_cli
+from conftest import EXAMPLES, ROOT, run_cli
 
 from govcheck import __version__
 from govcheck.checker import Checker
 from govcheck.formats import names, render
 from govcheck.formats.github import escape_data, escape_property
 from govcheck.formats.sarif import RULE_DOCS
-from govcheck.report import Finding, Report, Run, Suppression
+from govcheck.report import Finding, Report, Run
 from govcheck.rule import Severity
 
 SARIF_SCHEMA = Path(__file__).resolve().parents[2] / "shared/data/schemas/sarif-schema-2.1.0.json"
 FINGERPRINT = "govcheck/v1"
 SARIF_LEVEL = {"critical": "error", "high": "error", "medium": "warning", "low": "note", "info": "note"}
-GITHUB_COMMAND = {"critical": "error", "high": "error", "medium": "warning", "low": "notice", "info": "notice"}
-GITLAB_SEVERITY = {"critical": "blocker", "high": "critical", "medium": "major", "low": "minor", "info": "info"}
+GITHUB_COMMAND = {
+    "critical": "error",
+    "high": "error",
+    "medium": "warning",
+    "low": "notice",
+    "info": "notice",
+}
+GITLAB_SEVERITY = {
+    "critical": "blocker",
+    "high": "critical",
+    "medium": "major",
+    "low": "minor",
+    "info": "info",
+}
 # A URI reference as SARIF writes it: unreserved characters, "/" and percent-escapes only.
 URI_REFERENCE = re.compile(r"^(?:[A-Za-z0-9._~/-]|%[0-9A-F]{2})+$")
 
@@ -108,21 +120,47 @@ def test_sarif_is_valid_against_the_official_schema(tmp_path: Path) -> None:
         pytest.skip(f"the official SARIF 2.1.0 schema is not at {SARIF_SCHEMA}")
     schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
     validator = jsonschema.Draft7Validator(schema)
-    # Everything a run can hold: findings, a suppressed finding, a passing file, two unreadable files.
+    # Everything a run can hold: findings, a suppressed finding, a passing file, two unreadable
+    # files, and a notice (the second waiver matches nothing).
     broken = tmp_path / "broken.yaml"
     broken.write_text("id: x\nname: [unclosed\n", encoding="utf-8")
-    waivers = write_waivers(tmp_path / "waivers.yaml", {
-        "rule": "business-case-missing", "file": "examples/ngss.yaml",
-        "reason": "Accepted by the board pending the strategic outline case", "owner": "SRO",
-        "expires": "2099-01-01"})
-    document = sarif_of(str(EXAMPLES / "ngss.yaml"), "examples/healthy.yaml", str(broken),
-                        str(tmp_path / "missing.yaml"), "--waivers", str(waivers), expect=2)
+    waivers = write_waivers(
+        tmp_path / "waivers.yaml",
+        {
+            "rule": "business-case-missing",
+            "file": "examples/ngss.yaml",
+            "reason": "Accepted by the board pending the strategic outline case",
+            "owner": "SRO",
+            "expires": "2099-01-01",
+        },
+        {
+            "rule": "no-sro",
+            "file": "examples/none-such.yaml",
+            "reason": "A waiver that matches no finding",
+            "owner": "SRO",
+            "expires": "2099-01-01",
+        },
+    )
+    document = sarif_of(
+        str(EXAMPLES / "ngss.yaml"),
+        "examples/healthy.yaml",
+        str(broken),
+        str(tmp_path / "missing.yaml"),
+        "--waivers",
+        str(waivers),
+        expect=2,
+    )
     errors = sorted(validator.iter_errors(document), key=lambda e: list(e.absolute_path))
     assert not errors, "\n".join(f"{list(e.absolute_path)}: {e.message}" for e in errors[:10])
     run = document["runs"][0]
     assert document["version"] == "2.1.0"
     assert any("suppressions" in r for r in run["results"])
-    assert len(run["invocations"][0]["toolExecutionNotifications"]) >= 2
+    notes = run["invocations"][0]["toolExecutionNotifications"]
+    assert [n["level"] for n in notes] == ["error", "error", "warning"]
+    assert "matches no finding" in notes[2]["message"]["text"]
+    descriptors = run["tool"]["driver"]["notifications"]
+    for n in notes:
+        assert descriptors[n["descriptor"]["index"]]["id"] == n["descriptor"]["id"]
 
 
 def test_sarif_driver_describes_the_catalogue(ngss_sarif: dict[str, Any], checker: Checker) -> None:
@@ -146,9 +184,14 @@ def test_sarif_driver_describes_the_catalogue(ngss_sarif: dict[str, Any], checke
         assert props["references"] == list(info.references)
         assert info.category in props["tags"]
     assert next(r for r in rules if r["id"] == "business-case-missing")["name"] == "BusinessCaseMissing"
+    # Each helpUri anchor is a heading of the rule reference (GitHub anchors `### rule-id` as #rule-id).
+    headings = set(re.findall(r"(?m)^### (\S+)$", (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")))
+    assert {r["helpUri"].rpartition("#")[2] for r in rules} <= headings
 
 
-def test_sarif_results_carry_the_findings(ngss_sarif: dict[str, Any], ngss_findings: list[dict[str, Any]]) -> None:
+def test_sarif_results_carry_the_findings(
+    ngss_sarif: dict[str, Any], ngss_findings: list[dict[str, Any]]
+) -> None:
     run = ngss_sarif["runs"][0]
     rules = run["tool"]["driver"]["rules"]
     results = results_by_rule(ngss_sarif)
@@ -162,8 +205,10 @@ def test_sarif_results_carry_the_findings(ngss_sarif: dict[str, Any], ngss_findi
         loc = r["locations"][0]
         assert loc["physicalLocation"]["artifactLocation"]["uri"] == "examples/ngss.yaml"
         assert loc["physicalLocation"]["region"] == {
-            "startLine": f["location"]["line"], "startColumn": f["location"]["column"],
-            "endLine": f["location"]["end_line"], "endColumn": f["location"]["end_column"],
+            "startLine": f["location"]["line"],
+            "startColumn": f["location"]["column"],
+            "endLine": f["location"]["end_line"],
+            "endColumn": f["location"]["end_column"],
         }
         assert loc["logicalLocations"][0]["fullyQualifiedName"] == f["location"]["path"]
         assert re.fullmatch(r"[0-9a-f]{64}", r["partialFingerprints"][FINGERPRINT])
@@ -172,8 +217,9 @@ def test_sarif_results_carry_the_findings(ngss_sarif: dict[str, Any], ngss_findi
     assert "toolExecutionNotifications" not in run["invocations"][0]
 
 
-def test_sarif_levels_cover_the_severities_in_ngss(ngss_sarif: dict[str, Any],
-                                                   ngss_findings: list[dict[str, Any]]) -> None:
+def test_sarif_levels_cover_the_severities_in_ngss(
+    ngss_sarif: dict[str, Any], ngss_findings: list[dict[str, Any]]
+) -> None:
     levels = {r["level"] for r in ngss_sarif["runs"][0]["results"]}
     # NGSS has findings at several severities, so all three SARIF levels must appear.
     assert {f["severity"] for f in ngss_findings} >= {"high", "medium", "low"}
@@ -209,8 +255,10 @@ def test_fingerprints_survive_unrelated_lines_moving(tmp_path: Path, ngss_sarif:
             assert moved_start == start + inserted  # the lines really did move
         assert after[rule_id]["partialFingerprints"] == r["partialFingerprints"], rule_id
     # GitLab uses the same fingerprints.
-    gitlab = {i["check_name"]: i["fingerprint"] for i in json.loads(cli("examples/ngss.yaml", "-f", "gitlab",
-                                                                         cwd=tmp_path))}
+    gitlab = {
+        i["check_name"]: i["fingerprint"]
+        for i in json.loads(cli("examples/ngss.yaml", "-f", "gitlab", cwd=tmp_path))
+    }
     assert gitlab == {k: v["partialFingerprints"][FINGERPRINT] for k, v in after.items()}
 
 
@@ -220,7 +268,9 @@ def test_fingerprints_follow_identity(tmp_path: Path, ngss_sarif: dict[str, Any]
     assert len(set(prints)) == len(prints), "every finding has its own fingerprint"
     (tmp_path / "examples").mkdir()
     text = (EXAMPLES / "ngss.yaml").read_text(encoding="utf-8")
-    (tmp_path / "examples" / "ngss.yaml").write_text(text.replace("\nid: ngss\n", "\nid: ngss-2\n"), encoding="utf-8")
+    (tmp_path / "examples" / "ngss.yaml").write_text(
+        text.replace("\nid: ngss\n", "\nid: ngss-2\n"), encoding="utf-8"
+    )
     renamed = results_by_rule(sarif_of("examples/ngss.yaml", cwd=tmp_path))
     for rule_id, r in before.items():
         assert renamed[rule_id]["partialFingerprints"] != r["partialFingerprints"], rule_id
@@ -228,17 +278,30 @@ def test_fingerprints_follow_identity(tmp_path: Path, ngss_sarif: dict[str, Any]
 
 def test_sarif_suppressed_findings_stay_as_results(tmp_path: Path) -> None:
     reason = "Accepted by the board until the outline business case is approved"
-    waivers = write_waivers(tmp_path / "waivers.yaml", {
-        "rule": "business-case-missing", "file": "examples/ngss.yaml", "reason": reason, "owner": "Jane Smith",
-        "expires": "2099-12-31"})
+    waivers = write_waivers(
+        tmp_path / "waivers.yaml",
+        {
+            "rule": "business-case-missing",
+            "file": "examples/ngss.yaml",
+            "reason": reason,
+            "owner": "Jane Smith",
+            "expires": "2099-12-31",
+        },
+    )
     results = results_by_rule(sarif_of("examples/ngss.yaml", "--waivers", str(waivers)))
     waived = results["business-case-missing"]
-    assert waived["suppressions"] == [{
-        "kind": "external", "status": "accepted", "justification": reason,
-        "properties": {"govcheckKind": "waiver", "owner": "Jane Smith", "expires": "2099-12-31"},
-    }]
+    assert waived["suppressions"] == [
+        {
+            "kind": "external",
+            "status": "accepted",
+            "justification": reason,
+            "properties": {"govcheckKind": "waiver", "owner": "Jane Smith", "expires": "2099-12-31"},
+        }
+    ]
     assert waived["level"] == "error"
-    assert all("suppressions" not in r for rule_id, r in results.items() if rule_id != "business-case-missing")
+    assert all(
+        "suppressions" not in r for rule_id, r in results.items() if rule_id != "business-case-missing"
+    )
 
 
 def test_sarif_file_errors_are_notifications(tmp_path: Path) -> None:
@@ -267,8 +330,11 @@ def _every_severity(checker: Checker) -> Run:
     findings: list[Finding] = []
     for i, severity in enumerate(Severity):
         loc = base.location.model_copy(update={"path": f"/synthetic/{i}"})
-        findings.append(base.model_copy(update={"severity": severity, "rule_id": f"synthetic-{severity.value}",
-                                                "location": loc}))
+        findings.append(
+            base.model_copy(
+                update={"severity": severity, "rule_id": f"synthetic-{severity.value}", "location": loc}
+            )
+        )
     report = report.model_copy(update={"findings": tuple(findings)})
     return Run(govcheck_version=__version__, outcomes=(report,), rules=checker.catalogue.info())
 
@@ -280,8 +346,9 @@ def test_every_severity_maps_to_its_level_in_each_format(checker: Checker) -> No
     gitlab = json.loads(render("gitlab", run))
     assert {i["check_name"].removeprefix("synthetic-"): i["severity"] for i in gitlab} == GITLAB_SEVERITY
     github = [parse_command(line) for line in render("github", run).splitlines()]
-    assert {c["properties"]["title"].rsplit("synthetic-", 1)[1].rstrip(")"): c["command"] for c in github} \
-        == GITHUB_COMMAND
+    assert {
+        c["properties"]["title"].rsplit("synthetic-", 1)[1].rstrip(")"): c["command"] for c in github
+    } == GITHUB_COMMAND
     # Rules missing from the catalogue are described from the finding, so every ruleIndex resolves.
     rules = sarif["runs"][0]["tool"]["driver"]["rules"]
     for r in sarif["runs"][0]["results"]:
@@ -293,14 +360,22 @@ def test_every_severity_maps_to_its_level_in_each_format(checker: Checker) -> No
 
 def test_junit_is_read_by_junitparser(tmp_path: Path, checker: Checker) -> None:
     out = tmp_path / "report.xml"
-    result = run_cli("check", "examples/ngss.yaml", "examples/healthy.yaml", str(tmp_path / "missing.yaml"),
-                     "-f", f"junit={out}")
+    result = run_cli(
+        "check",
+        "examples/ngss.yaml",
+        "examples/healthy.yaml",
+        str(tmp_path / "missing.yaml"),
+        "-f",
+        f"junit={out}",
+    )
     assert result.returncode == 2, result.stderr
     reports = json_reports("examples/ngss.yaml", "examples/healthy.yaml")
     rule_count = len(checker.catalogue.info())
     xml = junitparser.JUnitXml.fromfile(str(out))
     suites = list(xml)
-    assert [s.name for s in suites] == [r["programme"]["id"] for r in reports] + [str(tmp_path / "missing.yaml")]
+    assert [s.name for s in suites] == [r["programme"]["id"] for r in reports] + [
+        str(tmp_path / "missing.yaml")
+    ]
     for suite, report in zip(suites, reports, strict=False):
         findings = report["findings"]
         cases = list(suite)
@@ -331,9 +406,19 @@ def test_junit_is_read_by_junitparser(tmp_path: Path, checker: Checker) -> None:
 
 def test_junit_skips_waived_findings(tmp_path: Path) -> None:
     reason = "Business case deferred by the investment committee"
-    waivers = write_waivers(tmp_path / "w.yaml", {"rule": "business-case-missing", "file": "examples/*.yaml",
-                                                 "reason": reason, "owner": "SRO", "expires": "2099-01-01"})
-    (suite,) = junitparser.JUnitXml.fromstring(cli("examples/ngss.yaml", "--waivers", str(waivers), "-f", "junit"))
+    waivers = write_waivers(
+        tmp_path / "w.yaml",
+        {
+            "rule": "business-case-missing",
+            "file": "examples/*.yaml",
+            "reason": reason,
+            "owner": "SRO",
+            "expires": "2099-01-01",
+        },
+    )
+    (suite,) = junitparser.JUnitXml.fromstring(
+        cli("examples/ngss.yaml", "--waivers", str(waivers), "-f", "junit")
+    )
     assert suite.skipped == 1
     case = next(c for c in suite if c.name == "business-case-missing")
     assert case.is_skipped
@@ -357,14 +442,20 @@ def test_junit_escapes_programme_text(tmp_path: Path) -> None:
 
 
 def _unescape(text: str) -> str:
-    return text.replace("%0D", "\r").replace("%0A", "\n").replace("%3A", ":").replace("%2C", ",").replace("%25", "%")
+    return (
+        text.replace("%0D", "\r")
+        .replace("%0A", "\n")
+        .replace("%3A", ":")
+        .replace("%2C", ",")
+        .replace("%25", "%")
+    )
 
 
 def parse_command(line: str) -> dict[str, Any]:
     """Split a workflow command the way the Actions runner does."""
     assert line.startswith("::"), line
     end = line.index("::", 2)
-    info, data = line[2:end], line[end + 2:]
+    info, data = line[2:end], line[end + 2 :]
     command, _, props = info.partition(" ")
     properties = {}
     for pair in props.split(",") if props else []:
@@ -391,8 +482,11 @@ def test_github_lines_parse(ngss_findings: list[dict[str, Any]]) -> None:
         assert c["message"] == f["message"]
         loc = f["location"]
         assert c["properties"]["file"] == "examples/ngss.yaml"
-        assert (int(c["properties"]["line"]), int(c["properties"]["col"]), int(c["properties"]["endLine"])) == (
-            loc["line"], loc["column"], loc["end_line"])
+        assert (
+            int(c["properties"]["line"]),
+            int(c["properties"]["col"]),
+            int(c["properties"]["endLine"]),
+        ) == (loc["line"], loc["column"], loc["end_line"])
 
 
 def test_github_escapes_hostile_text(tmp_path: Path) -> None:
@@ -416,7 +510,8 @@ def test_github_escapes_hostile_text(tmp_path: Path) -> None:
     assert all("file=odd%2Cname%3A50%25.yaml," in line for line in lines)
     # SARIF percent-encodes the same name as a URI reference.
     uri = json.loads(cli(hostile.name, "-f", "sarif", cwd=tmp_path))["runs"][0]["results"][0]["locations"][0][
-        "physicalLocation"]["artifactLocation"]["uri"]
+        "physicalLocation"
+    ]["artifactLocation"]["uri"]
     assert URI_REFERENCE.match(uri) and unquote(uri) == "odd,name:50%.yaml"
 
 
@@ -435,10 +530,19 @@ def test_github_reports_file_errors(tmp_path: Path) -> None:
 
 
 def test_gitlab_code_quality(tmp_path: Path, ngss_findings: list[dict[str, Any]]) -> None:
-    waivers = write_waivers(tmp_path / "w.yaml", {"rule": "customers-exited", "file": "examples/ngss.yaml",
-                                                 "reason": "Reviewed at the last board meeting", "owner": "SRO",
-                                                 "expires": "2099-01-01"})
-    issues = json.loads(cli("examples/ngss.yaml", "examples/healthy.yaml", "--waivers", str(waivers), "-f", "gitlab"))
+    waivers = write_waivers(
+        tmp_path / "w.yaml",
+        {
+            "rule": "customers-exited",
+            "file": "examples/ngss.yaml",
+            "reason": "Reviewed at the last board meeting",
+            "owner": "SRO",
+            "expires": "2099-01-01",
+        },
+    )
+    issues = json.loads(
+        cli("examples/ngss.yaml", "examples/healthy.yaml", "--waivers", str(waivers), "-f", "gitlab")
+    )
     assert isinstance(issues, list)
     expected = {f["rule_id"]: f for f in ngss_findings if f["rule_id"] != "customers-exited"}
     assert {i["check_name"] for i in issues} == set(expected)  # waived one omitted; healthy adds none
@@ -462,8 +566,9 @@ def test_gitlab_reports_unreadable_files_as_blockers(tmp_path: Path) -> None:
 # --- the command line writes each format where it is asked to ---------------------------------
 
 
-@pytest.mark.parametrize(("fmt", "suffix"), [("sarif", ".sarif"), ("junit", ".xml"), ("github", ".txt"),
-                                             ("gitlab", ".json")])
+@pytest.mark.parametrize(
+    ("fmt", "suffix"), [("sarif", ".sarif"), ("junit", ".xml"), ("github", ".txt"), ("gitlab", ".json")]
+)
 def test_cli_writes_ci_format_to_a_file(tmp_path: Path, fmt: str, suffix: str) -> None:
     out = tmp_path / f"report{suffix}"
     shutil.copy(EXAMPLES / "ngss.yaml", tmp_path / "ngss.yaml")

@@ -25,8 +25,9 @@ def posix_path(file: str) -> str:
 
 def fingerprint(file: str, rule_id: str, pointer: str, programme_id: str) -> str:
     """The stable identity of one finding: a SHA-256 hex digest of what it is about."""
-    key = json.dumps([VERSION, posix_path(file), rule_id, pointer, programme_id], ensure_ascii=False,
-                     separators=(",", ":"))
+    key = json.dumps(
+        [VERSION, posix_path(file), rule_id, pointer, programme_id], ensure_ascii=False, separators=(",", ":")
+    )
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
@@ -42,8 +43,11 @@ def report_fingerprints(report: Report) -> list[str]:
         base = fingerprint(f.location.file, f.rule_id, f.location.path, report.programme.id)
         n = seen.get(base, 0)
         seen[base] = n + 1
-        out.append(base if n == 0 else fingerprint(f.location.file, f.rule_id, f"{f.location.path}#{n + 1}",
-                                                   report.programme.id))
+        out.append(
+            base
+            if n == 0
+            else fingerprint(f.location.file, f.rule_id, f"{f.location.path}#{n + 1}", report.programme.id)
+        )
     return out
 
 

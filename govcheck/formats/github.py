@@ -33,30 +33,40 @@ def escape_property(text: str) -> str:
 
 
 def command(name: str, message: str, properties: dict[str, Any]) -> str:
-    props = ",".join(f"{key}={escape_property(str(value))}" for key, value in properties.items() if value is not None)
+    props = ",".join(
+        f"{key}={escape_property(str(value))}" for key, value in properties.items() if value is not None
+    )
     return f"::{name}{' ' + props if props else ''}::{escape_data(message)}"
 
 
 def finding_line(f: Finding) -> str:
     loc = f.location
-    return command(COMMANDS[f.severity], f.message, {
-        "file": posix_path(loc.file),
-        "line": loc.line,
-        "col": loc.column,
-        "endLine": loc.end_line,
-        "endColumn": loc.end_column,
-        "title": f"{f.title} ({f.rule_id})",
-    })
+    return command(
+        COMMANDS[f.severity],
+        f.message,
+        {
+            "file": posix_path(loc.file),
+            "line": loc.line,
+            "col": loc.column,
+            "endLine": loc.end_line,
+            "endColumn": loc.end_column,
+            "title": f"{f.title} ({f.rule_id})",
+        },
+    )
 
 
 def error_line(e: FileError) -> str:
     message = f"{e.field}: {e.message}" if e.field else e.message
-    return command("error", message, {
-        "file": posix_path(e.source),
-        "line": e.line,
-        "col": e.column if e.line is not None else None,
-        "title": "govcheck could not check this file",
-    })
+    return command(
+        "error",
+        message,
+        {
+            "file": posix_path(e.source),
+            "line": e.line,
+            "col": e.column if e.line is not None else None,
+            "title": "govcheck could not check this file",
+        },
+    )
 
 
 def lines(run: Run) -> list[str]:

@@ -57,7 +57,9 @@ def issues(run: Run) -> list[dict[str, Any]]:
         if isinstance(o, FileError):
             out.append(error_json(o))
             continue
-        out.extend(issue_json(f, fp) for f, fp in zip(o.findings, report_fingerprints(o), strict=True) if f.active)
+        out.extend(
+            issue_json(f, fp) for f, fp in zip(o.findings, report_fingerprints(o), strict=True) if f.active
+        )
     return out
 
 

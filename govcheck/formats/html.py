@@ -28,7 +28,9 @@ VFM_LABELS = {
     "not_yet_determinable": "Not yet determinable",
     "achieved": "Achieved",
 }
-#: Findings at or above this many days late are drawn as serious slips.
+#: Every chart's viewBox width; CSS scales it to the page.
+WIDTH = 760
+#: Milestones more than this many days late are drawn as serious slips.
 SERIOUS_SLIP_DAYS = 90
 _SEVERITIES_DESC = tuple(s.value for s in reversed(SEVERITY_ORDER))
 
@@ -81,6 +83,17 @@ def shorten(text: str, limit: int) -> str:
     """Fold whitespace and cut to `limit` characters with an ellipsis (the full text goes in a <title>)."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def name_lines(text: str, width: int) -> tuple[str, ...]:
+    """A label on at most two lines of about `width` characters; the rest is cut with an ellipsis."""
+    words = " ".join(text.split())
+    if len(words) <= width:
+        return (words,)
+    cut = words.rfind(" ", 0, width + 1)
+    if cut <= 0:
+        cut = width
+    return (words[:cut].rstrip(), shorten(words[cut:].strip(), width))
 
 
 def _points(pairs: Sequence[tuple[float, float]]) -> str:
@@ -147,7 +160,7 @@ class BenefitsChart:
 def benefits_chart(c: ChartData) -> BenefitsChart | None:
     if not c.benefits or not any(p.forecast for p in c.benefits):
         return None
-    box = Box(width=720, height=300, left=72, right=700, top=24, bottom=260)
+    box = Box(width=WIDTH, height=300, left=72, right=WIDTH - 24, top=24, bottom=260)
     days = [_date(p.date).toordinal() for p in c.benefits]
     today = _date(c.assessment_date).toordinal()
     top_value = max(max(p.forecast for p in c.benefits), c.delivered_to_date or 0.0)
@@ -250,7 +263,8 @@ def migration_chart(c: ChartData) -> MigrationChart | None:
         return None
     n = len(c.migration)
     rotate = n > 7
-    box = Box(width=720, height=300 if rotate else 280, left=56, right=700, top=28, bottom=230 if rotate else 240)
+    box = Box(width=WIDTH, height=300 if rotate else 280, left=56, right=WIDTH - 40, top=28,
+              bottom=230 if rotate else 240)
     _, y_hi, y_step = nice_range(0, max(c.migration_total, 1), 5, integer=True)
     y = Linear(0, y_hi, box.bottom, box.top)
     slot = box.plot_width / n
@@ -294,7 +308,7 @@ class SlipRow:
     y: float
     centre: float
     name: str
-    short: str
+    lines: tuple[str, ...]
     baseline: str
     latest: str
     slip: int
@@ -310,6 +324,7 @@ class SlipRow:
 @dataclass(frozen=True)
 class SlipChart:
     box: Box
+    label_x: float
     x_ticks: list[Tick]
     zero_x: float
     rows: list[SlipRow]
@@ -319,12 +334,13 @@ class SlipChart:
 def slip_chart(c: ChartData) -> SlipChart | None:
     if not c.milestones:
         return None
-    row_h, label_w = 30, 250
+    wraps = any(len(name_lines(m.name, 36)) > 1 for m in c.milestones)
+    row_h, label_w = (38 if wraps else 30), 250
     top = 16
     rows_h = row_h * len(c.milestones)
     early = any(m.slip_days < 0 for m in c.milestones)
     # Value labels ("-19 days", "+917 days · overdue") need room at the ends of the bars.
-    box = Box(width=720, height=top + rows_h + 44, left=label_w + (80 if early else 16), right=600, top=top,
+    box = Box(width=WIDTH, height=top + rows_h + 44, left=label_w + (80 if early else 16), right=WIDTH - 120, top=top,
               bottom=top + rows_h)
     slips = [m.slip_days for m in c.milestones]
     lo, hi, step = nice_range(min(0, *slips), max(0, *slips) or 30, 5, integer=True)
@@ -337,10 +353,10 @@ def slip_chart(c: ChartData) -> SlipChart | None:
         late = m.slip_days > 0
         kind = "late-serious" if m.slip_days > SERIOUS_SLIP_DAYS else "late" if late else "early" if m.slip_days < 0 else "on-time"
         rows.append(SlipRow(
-            y=y0 + 7,
+            y=y0 + 8,
             centre=y0 + row_h / 2,
             name=" ".join(m.name.split()),
-            short=shorten(m.name, 38),
+            lines=name_lines(m.name, 36),
             baseline=m.baseline,
             latest=m.latest,
             slip=m.slip_days,
@@ -352,7 +368,7 @@ def slip_chart(c: ChartData) -> SlipChart | None:
             achieved=m.achieved,
             overdue=m.overdue,
         ))
-    return SlipChart(box=box, x_ticks=[Tick(x(v), int(v)) for v in _steps(lo, hi, step)], zero_x=zero, rows=rows,
+    return SlipChart(box=box, label_x=label_w, x_ticks=[Tick(x(v), int(v)) for v in _steps(lo, hi, step)], zero_x=zero, rows=rows,
                      row_height=row_h)
 
 
@@ -384,7 +400,7 @@ def rating_class(rating: str) -> str:
 
 
 def rating_chart(counts: dict[str, int]) -> RatingChart:
-    box = Box(width=520, height=260, left=44, right=500, top=20, bottom=220)
+    box = Box(width=WIDTH, height=260, left=44, right=WIDTH - 20, top=24, bottom=220)
     _, hi, step = nice_range(0, max(max(counts.values(), default=0), 1), 4, integer=True)
     y = Linear(0, hi, box.bottom, box.top)
     slot = box.plot_width / len(RATINGS)
@@ -423,7 +439,7 @@ def category_chart(run: Run, failing: Sequence[tuple[str, int]]) -> CategoryChar
     above the run's threshold), programmes with any active finding in it, and its findings."""
     reports = run.reports
     row_h = 28
-    box = Box(width=640, height=20 + row_h * len(failing) + 40, left=150, right=600, top=16,
+    box = Box(width=WIDTH, height=20 + row_h * len(failing) + 40, left=150, right=WIDTH - 80, top=16,
               bottom=16 + row_h * len(failing))
     _, hi, step = nice_range(0, max(len(reports), 1), 5, integer=True)
     x = Linear(0, hi, box.left, box.right)

@@ -89,7 +89,7 @@ def report_suite(report: Report, rules: tuple[RuleInfo, ...]) -> dict[str, Any]:
 
 
 def error_suite(e: FileError) -> dict[str, Any]:
-    case = {
+    case: dict[str, Any] = {
         "classname": xml_text(e.source),
         "name": FILE_ERROR,
         "file": xml_text(e.source),
@@ -102,7 +102,9 @@ def error_suite(e: FileError) -> dict[str, Any]:
     return _suite(e.source, e.source, [case], properties)
 
 
-def _suite(name: str, file: str, cases: list[dict[str, Any]], properties: list[tuple[str, str]]) -> dict[str, Any]:
+def _suite(
+    name: str, file: str, cases: list[dict[str, Any]], properties: list[tuple[str, str]]
+) -> dict[str, Any]:
     return {
         "name": xml_text(name),
         "file": xml_text(file),
@@ -116,7 +118,9 @@ def _suite(name: str, file: str, cases: list[dict[str, Any]], properties: list[t
 
 
 def _context(run: Run) -> dict[str, Any]:
-    suites = [error_suite(o) if isinstance(o, FileError) else report_suite(o, run.rules) for o in run.outcomes]
+    suites = [
+        error_suite(o) if isinstance(o, FileError) else report_suite(o, run.rules) for o in run.outcomes
+    ]
     totals = {key: sum(s[key] for s in suites) for key in ("tests", "failures", "errors", "skipped")}
     return {"suites": suites, "totals": totals}
 

@@ -21,6 +21,10 @@ SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas
 INFORMATION_URI = "https://github.com/govcheck/govcheck"
 RULE_DOCS = "https://github.com/govcheck/govcheck/blob/main/docs/rules.md"
 NOTICE = "notice"
+NOTIFICATIONS = (
+    {"id": FILE_ERROR, "shortDescription": {"text": "A programme file could not be read or validated."}},
+    {"id": NOTICE, "shortDescription": {"text": "A run-level notice, e.g. an expired or unused waiver."}},
+)
 
 LEVELS = {
     Severity.critical: "error",
@@ -73,13 +77,25 @@ def rule_json(rule: RuleInfo) -> dict[str, Any]:
 
 def _rule_from_finding(f: Finding) -> RuleInfo:
     """A finding whose rule is not in the run's catalogue (an internal error): describe it from itself."""
-    return RuleInfo(id=f.rule_id, title=f.title, description=f.title, severity=f.severity, category=f.category,
-                    references=f.references, source="")
+    return RuleInfo(
+        id=f.rule_id,
+        title=f.title,
+        description=f.title,
+        severity=f.severity,
+        category=f.category,
+        references=f.references,
+        source="",
+    )
 
 
 def region(loc: Location) -> dict[str, int]:
     # YAML marks and SARIF agree: 1-based lines and columns, the end column just past the region.
-    return {"startLine": loc.line, "startColumn": loc.column, "endLine": loc.end_line, "endColumn": loc.end_column}
+    return {
+        "startLine": loc.line,
+        "startColumn": loc.column,
+        "endLine": loc.end_line,
+        "endColumn": loc.end_column,
+    }
 
 
 def _pointer_name(pointer: str) -> str:
@@ -115,12 +131,14 @@ def result_json(f: Finding, report: Report, rule_index: int, fingerprint: str) -
     }
     if f.suppression is not None:
         s = f.suppression
-        out["suppressions"] = [{
-            "kind": "external",
-            "status": "accepted",
-            "justification": s.justification,
-            "properties": {"govcheckKind": s.kind, "owner": s.owner, "expires": s.expires},
-        }]
+        out["suppressions"] = [
+            {
+                "kind": "external",
+                "status": "accepted",
+                "justification": s.justification,
+                "properties": {"govcheckKind": s.kind, "owner": s.owner, "expires": s.expires},
+            }
+        ]
     return out
 
 
@@ -134,7 +152,7 @@ def error_json(e: FileError) -> dict[str, Any]:
         "level": "error",
         "message": {"text": e.text},
         "locations": [{"physicalLocation": physical}],
-        "descriptor": {"id": FILE_ERROR},
+        "descriptor": {"id": FILE_ERROR, "index": 0},
     }
     if e.field:
         out["properties"] = {"field": e.field}
@@ -156,25 +174,33 @@ def sarif_json(run: Run) -> dict[str, Any]:
         for f, fp in zip(report.findings, report_fingerprints(report), strict=True)
     ]
     notifications = [error_json(e) for e in run.errors]
-    notifications += [{"level": "warning", "message": {"text": n}, "descriptor": {"id": NOTICE}} for n in run.notices]
+    notifications += [
+        {"level": "warning", "message": {"text": n}, "descriptor": {"id": NOTICE, "index": 1}}
+        for n in run.notices
+    ]
     invocation: dict[str, Any] = {"executionSuccessful": not run.errors, "exitCode": run.exit_code}
     if notifications:
         invocation["toolExecutionNotifications"] = notifications
     return {
         "$schema": SCHEMA_URI,
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "govcheck",
-                "version": run.govcheck_version,
-                "informationUri": INFORMATION_URI,
-                "rules": [rule_json(r) for r in rules],
-            }},
-            "invocations": [invocation],
-            # PyYAML counts columns in characters, not UTF-16 code units (SARIF's default).
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-        }],
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "govcheck",
+                        "version": run.govcheck_version,
+                        "informationUri": INFORMATION_URI,
+                        "rules": [rule_json(r) for r in rules],
+                        "notifications": list(NOTIFICATIONS),
+                    }
+                },
+                "invocations": [invocation],
+                # PyYAML counts columns in characters, not UTF-16 code units (SARIF's default).
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+            }
+        ],
     }
 
 
