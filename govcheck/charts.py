@@ -23,7 +23,8 @@ def chart_data(programme: Programme) -> ChartData:
         migration_unit=p.migration.unit if p.migration else "",
         migration_total=p.migration.total if p.migration else 0,
         migration=tuple(
-            MigrationPoint(c.date.isoformat(), c.planned, c.done) for c in (p.migration.checkpoints if p.migration else ())
+            MigrationPoint(c.date.isoformat(), c.planned, c.done)
+            for c in (p.migration.checkpoints if p.migration else ())
         ),
         milestones=tuple(_milestone(m, p) for m in p.milestones),
     )
@@ -33,7 +34,8 @@ def _benefits(p: Programme) -> tuple[BenefitPoint, ...]:
     """The cumulative forecast is linear between the starts and ends of the forecast years (each
     year's amount accrues evenly over its twelve months), so those dates, and the assessment
     date, are all the points the line needs."""
-    dates = {y2 for b in p.benefits.items for y in b.forecast for y2 in (years_before(y.year_ending, 1), y.year_ending)}
+    years = [y for b in p.benefits.items for y in b.forecast]
+    dates = {d for y in years for d in (years_before(y.year_ending, 1), y.year_ending)}
     if not dates:
         return ()
     dates.add(p.assessment_date)

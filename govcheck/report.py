@@ -90,15 +90,19 @@ class ChartData(Frozen):
     currency: str
     assessment_date: str
     benefits: tuple[BenefitPoint, ...] = Field(
-        default=(), description="Cumulative benefits forecast, pro-rated within each year, at each date where its slope changes."
+        default=(),
+        description="Cumulative forecast, pro-rated within each year, at each date where its slope changes.",
     )
-    expected_to_date: float = Field(default=0.0, description="The cumulative forecast at the assessment date.")
-    delivered_to_date: float | None = Field(default=None, description="Benefits delivered; None when none is reported.")
+    expected_to_date: float = Field(default=0.0, description="The cumulative forecast at the assessment.")
+    delivered_to_date: float | None = Field(default=None, description="None when none is reported.")
     migration_unit: str = ""
     migration_total: int = 0
-    migration: tuple[MigrationPoint, ...] = Field(default=(), description="Cumulative planned and done at each checkpoint.")
+    migration: tuple[MigrationPoint, ...] = Field(
+        default=(), description="Cumulative planned and done at each checkpoint."
+    )
     milestones: tuple[MilestonePoint, ...] = Field(
-        default=(), description="latest is the actual, else forecast, else baseline date; slip_days is latest less baseline."
+        default=(),
+        description="latest: the actual, else forecast, else baseline date; slip_days: latest less baseline.",
     )
 
 
@@ -108,7 +112,7 @@ class Report(Frozen):
     rating: Conclusion
     value_for_money: Conclusion
     findings: tuple[Finding, ...]
-    charts: ChartData | None = Field(default=None, description="Series for the HTML charts; not in the JSON report.")
+    charts: ChartData | None = Field(default=None, description="Series for HTML charts; not in JSON reports.")
 
     def by_severity(self, *, active_only: bool = True) -> dict[str, int]:
         counts = {s.value: 0 for s in reversed(SEVERITY_ORDER)}

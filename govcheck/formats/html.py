@@ -19,7 +19,7 @@ from govcheck.formats import Format
 from govcheck.formats.markdown import RATING_MEANING, VFM_SENTENCES, letters
 from govcheck.portfolio import summary
 from govcheck.report import ChartData, FileError, Report, Run
-from govcheck.rule import SEVERITY_ORDER, Category, Severity
+from govcheck.rule import SEVERITY_ORDER, Category
 
 RATINGS = ("Green", "Amber/Green", "Amber", "Amber/Red", "Red")
 VFM_LABELS = {
@@ -44,7 +44,7 @@ def nice_step(span: float, ticks: int = 5) -> float:
     if span <= 0:
         return 1.0
     raw = span / ticks
-    power = 10 ** math.floor(math.log10(raw))
+    power = 10.0 ** math.floor(math.log10(raw))
     for m in (1, 2, 2.5, 5, 10):
         if m * power >= raw:
             return m * power
@@ -147,14 +147,13 @@ class BenefitsChart:
     forecast_future: str
     area_past: str
     today_x: float
-    today_anchor: str
-    today_dx: float
     expected: Label
     expected_y: float
     delivered: Label | None
     delivered_y: float | None
-    end: Label
+    end: Label | None
     total: float
+    total_date: str
 
 
 def benefits_chart(c: ChartData) -> BenefitsChart | None:
@@ -177,7 +176,7 @@ def benefits_chart(c: ChartData) -> BenefitsChart | None:
     # clear of it: labels go there, right if there is room, and are kept 18px apart.
     right = today_x + 190 < box.right
     e_anchor, e_dx, e_y = ("start", 10.0, expected_y + 20) if right else ("end", -10.0, expected_y - 12)
-    e_y = min(max(e_y, box.top + 28), box.bottom - 24)
+    e_y = min(max(e_y, 14.0), box.bottom - 24)
     d_label = None
     if delivered_y is not None and c.delivered_to_date is not None:
         if right and delivered_y >= expected_y:
@@ -188,24 +187,25 @@ def benefits_chart(c: ChartData) -> BenefitsChart | None:
                 d_y = min(d_y, e_y - 18)
         else:
             d_anchor, d_dx, d_y = "end", -10.0, max(delivered_y + 5, e_y + 18)
-        d_label = Label(today_x + d_dx, min(max(d_y, box.top + 28), box.bottom - 4), d_anchor, c.delivered_to_date)
-    today_right = today_x + 170 < box.right
+        d_label = Label(today_x + d_dx, min(max(d_y, 14.0), box.bottom - 4), d_anchor, c.delivered_to_date)
+    # The total is labelled at the end of the line, unless that is where the labels above are.
+    last_x, last_y = line[-1]
+    end = Label(last_x, last_y - 10, "end", c.benefits[-1].forecast) if last_x - today_x > 240 else None
     return BenefitsChart(
         box=box,
         y_ticks=[Tick(y(v), v) for v in _steps(0, y_hi, y_step)],
         x_ticks=_year_ticks(min(days), max(days), x),
         forecast_past=_points(past),
         forecast_future=_points(future),
-        area_past=_points([(past[0][0], float(box.bottom)), *past, (past[-1][0], float(box.bottom))]) if past else "",
+        area_past=_points([(past[0][0], box.bottom), *past, (past[-1][0], box.bottom)]) if past else "",
         today_x=today_x,
-        today_anchor="start" if today_right else "end",
-        today_dx=6.0 if today_right else -6.0,
         expected=Label(today_x + e_dx, e_y, e_anchor, c.expected_to_date),
         expected_y=expected_y,
         delivered=d_label,
         delivered_y=delivered_y,
-        end=Label(line[-1][0], line[-1][1] - 10, "end", c.benefits[-1].forecast),
+        end=end,
         total=c.benefits[-1].forecast,
+        total_date=next(p.date for p in c.benefits if p.forecast >= c.benefits[-1].forecast),
     )
 
 
@@ -237,6 +237,10 @@ class Bar:
     kind: str
     label_y: float = 0.0
 
+    @property
+    def centre(self) -> float:
+        return round(self.x + self.width / 2, 1)
+
 
 @dataclass(frozen=True)
 class Group:
@@ -245,6 +249,11 @@ class Group:
     planned: Bar
     done: Bar | None
     future: bool
+
+    @property
+    def missing_x(self) -> float:
+        """Where "not reported" is written, upright, in the slot of the missing done bar."""
+        return round(self.centre + 6 + self.planned.width / 2, 1)
 
 
 @dataclass(frozen=True)
@@ -273,12 +282,12 @@ def migration_chart(c: ChartData) -> MigrationChart | None:
     groups = []
     for i, cp in enumerate(c.migration):
         centre = box.left + slot * (i + 0.5)
-        planned = Bar(round(centre - bar - 2, 1), y(cp.planned), round(bar, 1), round(box.bottom - y(cp.planned), 1),
-                      cp.planned, "planned")
+        planned = Bar(round(centre - bar - 2, 1), y(cp.planned), round(bar, 1),
+                      round(box.bottom - y(cp.planned), 1), cp.planned, "planned")
         done = None
         if cp.done is not None:
-            done = Bar(round(centre + 2, 1), y(cp.done), round(bar, 1), round(box.bottom - y(cp.done), 1), cp.done,
-                       "done-short" if cp.done < cp.planned else "done")
+            done = Bar(round(centre + 2, 1), y(cp.done), round(bar, 1), round(box.bottom - y(cp.done), 1),
+                       cp.done, "done-short" if cp.done < cp.planned else "done")
         groups.append(Group(cp.date, round(centre, 1), _label(planned, y(c.migration_total)),
                             _label(done, y(c.migration_total)) if done else None, _date(cp.date) > today))
     return MigrationChart(
@@ -340,8 +349,8 @@ def slip_chart(c: ChartData) -> SlipChart | None:
     rows_h = row_h * len(c.milestones)
     early = any(m.slip_days < 0 for m in c.milestones)
     # Value labels ("-19 days", "+917 days · overdue") need room at the ends of the bars.
-    box = Box(width=WIDTH, height=top + rows_h + 44, left=label_w + (80 if early else 16), right=WIDTH - 120, top=top,
-              bottom=top + rows_h)
+    box = Box(width=WIDTH, height=top + rows_h + 44, left=label_w + (80 if early else 16), right=WIDTH - 120,
+              top=top, bottom=top + rows_h)
     slips = [m.slip_days for m in c.milestones]
     lo, hi, step = nice_range(min(0, *slips), max(0, *slips) or 30, 5, integer=True)
     x = Linear(lo, hi, box.left, box.right)
@@ -350,8 +359,12 @@ def slip_chart(c: ChartData) -> SlipChart | None:
     for i, m in enumerate(c.milestones):
         y0 = box.top + i * row_h
         end = x(m.slip_days)
-        late = m.slip_days > 0
-        kind = "late-serious" if m.slip_days > SERIOUS_SLIP_DAYS else "late" if late else "early" if m.slip_days < 0 else "on-time"
+        if m.slip_days > SERIOUS_SLIP_DAYS:
+            kind = "late-serious"
+        elif m.slip_days > 0:
+            kind = "late"
+        else:
+            kind = "early" if m.slip_days < 0 else "on-time"
         rows.append(SlipRow(
             y=y0 + 8,
             centre=y0 + row_h / 2,
@@ -368,8 +381,8 @@ def slip_chart(c: ChartData) -> SlipChart | None:
             achieved=m.achieved,
             overdue=m.overdue,
         ))
-    return SlipChart(box=box, label_x=label_w, x_ticks=[Tick(x(v), int(v)) for v in _steps(lo, hi, step)], zero_x=zero, rows=rows,
-                     row_height=row_h)
+    ticks = [Tick(x(v), int(v)) for v in _steps(lo, hi, step)]
+    return SlipChart(box=box, label_x=label_w, x_ticks=ticks, zero_x=zero, rows=rows, row_height=row_h)
 
 
 # --------------------------------------------------------------------------------------------
@@ -386,6 +399,12 @@ class RatingBar:
     height: float
     centre: float
     colours: tuple[str, ...]
+
+    @property
+    def segments(self) -> list[tuple[float, float, str]]:
+        """(x, width, class): a split rating (Amber/Red) is drawn in both its colours, side by side."""
+        part = self.width / len(self.colours)
+        return [(round(self.x + part * i, 1), round(part, 1), c) for i, c in enumerate(self.colours)]
 
 
 @dataclass(frozen=True)
@@ -409,8 +428,9 @@ def rating_chart(counts: dict[str, int]) -> RatingChart:
         n = counts.get(rating, 0)
         centre = box.left + slot * (i + 0.5)
         width = slot * 0.6
-        bars.append(RatingBar(rating, n, round(centre - width / 2, 1), y(n), round(width, 1), round(box.bottom - y(n), 1),
-                              round(centre, 1), tuple("r-" + part.lower() for part in rating.split("/"))))
+        bars.append(RatingBar(rating, n, round(centre - width / 2, 1), y(n), round(width, 1),
+                              round(box.bottom - y(n), 1), round(centre, 1),
+                              tuple("r-" + part.lower() for part in rating.split("/"))))
     return RatingChart(box=box, y_ticks=[Tick(y(v), int(v)) for v in _steps(0, hi, step)], bars=bars)
 
 
@@ -450,7 +470,8 @@ def category_chart(run: Run, failing: Sequence[tuple[str, int]]) -> CategoryChar
         y0 = box.top + i * row_h
         rows.append(CategoryRow(category, n, affected, sum(len(a) for a in active), y0 + 5, y0 + row_h / 2,
                                 round(x(n) - box.left, 1), round(x(affected) - box.left, 1)))
-    return CategoryChart(box=box, x_ticks=[Tick(x(v), int(v)) for v in _steps(0, hi, step)], rows=rows, row_height=row_h)
+    ticks = [Tick(x(v), int(v)) for v in _steps(0, hi, step)]
+    return CategoryChart(box=box, x_ticks=ticks, rows=rows, row_height=row_h)
 
 
 # --------------------------------------------------------------------------------------------
@@ -517,7 +538,8 @@ def _single(run: Run) -> dict[str, Any]:
 
 def _portfolio(run: Run) -> dict[str, Any]:
     data = summary(run)
-    cats = [c for c, _ in sorted(data["failing_categories"], key=lambda c: [x.value for x in Category].index(c[0]))]
+    order = [c.value for c in Category]
+    cats = sorted((c for c, _ in data["failing_categories"]), key=order.index)
     for r in data["rows"]:
         cats += [c for c in r.categories if c not in cats]
     totals: Counter[str] = Counter()
@@ -537,4 +559,6 @@ def _portfolio(run: Run) -> dict[str, Any]:
 
 
 FORMAT = Format(name="html", template="html/report.html.j2", context=_single, suffix=".html")
-PORTFOLIO = Format(name="html-portfolio", template="html/portfolio.html.j2", context=_portfolio, suffix=".html")
+PORTFOLIO = Format(
+    name="html-portfolio", template="html/portfolio.html.j2", context=_portfolio, suffix=".html"
+)
