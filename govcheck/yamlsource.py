@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import os
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
 MAX_BYTES = 5 * 1024 * 1024
 MAX_NODES = 200_000
 MAX_DEPTH = 64
+MAX_EVENTS = 2 * MAX_NODES  # keys count here, not in MAX_NODES
 
 _STR = "tag:yaml.org,2002:str"
 _SCALAR_TAGS = {
@@ -68,6 +70,16 @@ def display_path(path: str | os.PathLike[str]) -> str:
         return p.as_posix()
 
 
+def clip(text: str, limit: int = 80) -> str:
+    """A key as an error message may quote it: a hostile key can be megabytes long."""
+    return text if len(text) <= limit else f"{text[: limit - 1]}…"
+
+
+def field_name(parts: Any) -> str | None:
+    """`a.b.0.c` from a path's parts, each clipped, or None for the top level."""
+    return ".".join(clip(str(p)) for p in parts) or None
+
+
 def escape_pointer_token(token: str) -> str:
     return token.replace("~", "~0").replace("/", "~1")
 
@@ -96,11 +108,13 @@ def decode(raw: bytes, name: str) -> str:
     if b"\x00" in raw:
         line = raw[: raw.index(b"\x00")].count(b"\n") + 1
         raise InputError("binary content (NUL byte); expected UTF-8 YAML text", file=name, line=line)
+    # Strip the BOM ourselves: with "utf-8-sig" the error offsets do not count it.
+    body = raw.removeprefix(codecs.BOM_UTF8)
     try:
-        return raw.decode("utf-8-sig")
+        return body.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise InputError(f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})", file=name, line=line) from None
+        line = body[: exc.start].count(b"\n") + 1
+        raise InputError(f"not valid UTF-8 (byte 0x{body[exc.start]:02x})", file=name, line=line) from None
 
 
 def load(path: str | os.PathLike[str]) -> Source:
@@ -114,6 +128,9 @@ def parse(text: str, name: str) -> Source:
         raise InputError("file is empty; expected a programme description", file=name)
     loader = _Loader(text)
     try:
+        _count_nodes(loader, name)
+        loader.dispose()
+        loader = _Loader(text)
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -125,6 +142,16 @@ def parse(text: str, name: str) -> Source:
             file=name,
             line=mark.line + 1 if mark else None,
             column=mark.column + 1 if mark else None,
+        ) from None
+    except yaml.reader.ReaderError as exc:
+        # Not a MarkedYAMLError: its position is a byte offset into the UTF-8 text.
+        before = text.encode("utf-8")[: exc.position].decode("utf-8", "ignore")
+        code = f" (U+{exc.character:04X})" if isinstance(exc.character, int) else ""
+        raise InputError(
+            f"YAML syntax error: {exc.reason}{code}",
+            file=name,
+            line=before.count("\n") + 1,
+            column=len(before) - before.rfind("\n"),
         ) from None
     except yaml.YAMLError as exc:
         raise InputError(f"YAML error: {exc}", file=name) from None
@@ -144,6 +171,24 @@ def parse(text: str, name: str) -> Source:
     return Source(path=name, data=data, spans=builder.spans)
 
 
+def _count_nodes(loader: Any, name: str) -> None:
+    """Refuse a document with too many nodes before composing it: composing keeps every node
+    (with its marks) in memory, about 300 bytes each, so 5 MiB of `[1,1,...]` would take ~1 GB."""
+    count = 0
+    while not loader.check_event(yaml.StreamEndEvent):
+        event = loader.get_event()
+        if isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent, yaml.CollectionStartEvent)):
+            count += 1
+            if count > MAX_EVENTS:
+                mark = event.start_mark
+                raise InputError(
+                    f"document too large: over {MAX_EVENTS:,} keys and values",
+                    file=name,
+                    line=mark.line + 1,
+                    column=mark.column + 1,
+                )
+
+
 class _Builder:
     """Turns a composed node tree into plain data, recording spans and refusing what is unsafe."""
 
@@ -159,7 +204,7 @@ class _Builder:
             file=self.name,
             line=node.start_mark.line + 1,
             column=node.start_mark.column + 1,
-            field=pointer.lstrip("/").replace("/", ".") or None,
+            field=field_name(pointer.lstrip("/").split("/")) if pointer else None,
         )
 
     def build(self, node: yaml.Node, pointer: str, depth: int) -> Any:
@@ -196,7 +241,7 @@ class _Builder:
             child = f"{pointer}/{escape_pointer_token(key)}"
             if key in result:
                 first = self.spans[child]
-                raise self.fail(key_node, f"duplicate key {key!r} (first at line {first.line})", child)
+                raise self.fail(key_node, f"duplicate key {clip(key)!r} (first at line {first.line})", child)
             s, e = key_node.start_mark, value_node.end_mark
             self.spans[child] = Span(s.line + 1, s.column + 1, e.line + 1, e.column + 1)
             result[key] = self.build(value_node, child, depth + 1)
