@@ -182,7 +182,9 @@ def _engine_conclusions(catalogue: Catalogue) -> list[EngineConclusion]:
                 pattern = compile_condition(line.programme)
             else:
                 continue
-            found.append(EngineConclusion(id=f"{topic}:{i}", topic=topic, result=line.result, trigger=line.trigger, pattern=pattern))
+            found.append(EngineConclusion(id=f"{topic}:{i}", topic=topic, result=line.result,
+                                          trigger=line.trigger, pattern=pattern,
+                                          min_rank=line.areas.min_severity.rank if line.areas else 0))
     return found
 
 

@@ -53,6 +53,7 @@ class EngineConclusion:
     result: str
     trigger: str  # "finding" | "areas" | "programme"
     pattern: Pattern
+    min_rank: int = 0  # for "areas": the severity rank its tally counts from
 
 
 @dataclass
@@ -76,17 +77,19 @@ class Engine:
         self._sessions = itertools.count()
         self._outcome = Outcome()
         self._areas: dict[int, set[str]] = {}
+        self._pending: list[Pattern] = []
+        self._thresholds = sorted({c.min_rank for c in conclusions if c.trigger == "areas"})
         ruleset: dict[str, Any] = {}
         for r in rules:
             ruleset[f"r:{r.id}"] = {"all": [{"m": _kind("programme", r.pattern)}], "run": self._on_rule(r)}
         for c in conclusions:
             ruleset[f"c:{c.id}"] = {"all": [{"m": _kind(_FACT_KIND[c.trigger], c.pattern)}], "run": self._on_conclusion(c)}
-        # Sinks: derived facts must always match something, or the engine reports them unhandled.
+        # The sentinel: a no-op action runs in every session, so the engine never deletes an
+        # untouched one (which crashes it), and queued actions are flushed synchronously.
+        # Facts that match nothing (a clean programme, an unconcluded finding) are normal here:
+        # the engine reports them as unhandled after running every action that did match.
         noop: Callable[[Any], None] = lambda c: None  # noqa: E731
-        ruleset["sink:finding"] = {"all": [{"m": {"kind": "finding"}}], "run": noop}
-        ruleset["sink:tally"] = {"all": [{"m": {"kind": "tally"}}], "run": noop}
-        ruleset["sink:programme"] = {"all": [{"m": {"kind": "programme"}}], "run": noop}
-        ruleset["sink:end"] = {"all": [{"m": {"kind": "end"}}], "run": noop}
+        ruleset["sentinel"] = {"all": [{"m": {"kind": "end"}}], "run": noop}
         self._host = _SyncHost()
         # set_rulesets consumes the dict it is given (it deletes `run`); give it a copy.
         self._host.set_rulesets({RULESET: _copy_ruleset(ruleset)})
@@ -94,9 +97,13 @@ class Engine:
     def run(self, programme: Pattern) -> Outcome:
         """Evaluate one programme fact (nested dict of typed scalars) and return what fired."""
         sid = f"doc{next(self._sessions)}"
-        self._outcome, self._areas = Outcome(), {}
+        self._outcome, self._areas, self._pending = Outcome(), {}, []
         try:
             self._assert({**programme, "kind": "programme", "id": "programme", "sid": sid})
+            # Findings (and tallies of the areas they fall in) go back into the same session in
+            # one batch, where the conclusion rules consume them: one round trip, not one each.
+            if self._pending:
+                self._assert([{**f, "sid": sid} for f in self._pending])
             self._assert({"kind": "end", "id": "end", "sid": sid})
         finally:
             try:
@@ -117,9 +124,12 @@ class Engine:
             resolved.update(r for r in fired if self._rules[r].rank >= threshold)
         return resolved
 
-    def _assert(self, fact: Pattern) -> None:
+    def _assert(self, fact: Pattern | list[Pattern]) -> None:
         try:
-            state = self._host.assert_fact(RULESET, fact)
+            if isinstance(fact, list):
+                state = self._host.assert_facts(RULESET, fact)
+            else:
+                state = self._host.assert_fact(RULESET, fact)
         except (_durable.MessageNotHandledException, _durable.MessageObservedException):
             return
         except Exception as exc:
@@ -133,14 +143,14 @@ class Engine:
             if rule.id in self._outcome.fired:
                 return
             self._outcome.fired.append(rule.id)
-            c.assert_fact({"kind": "finding", "id": f"f:{rule.id}", "rule": rule.id,
-                           "rank": rule.rank, "category": rule.category})
-            for threshold in range(rule.rank + 1):
+            self._pending.append({"kind": "finding", "id": f"f:{rule.id}", "rule": rule.id,
+                                  "rank": rule.rank, "category": rule.category})
+            for threshold in self._thresholds:
                 seen = self._areas.setdefault(threshold, set())
-                if rule.category not in seen:
+                if rule.rank >= threshold and rule.category not in seen:
                     seen.add(rule.category)
-                    c.assert_fact({"kind": "tally", "id": f"t:{threshold}:{len(seen)}",
-                                   "min_rank": threshold, "areas": len(seen)})
+                    self._pending.append({"kind": "tally", "id": f"t:{threshold}:{len(seen)}",
+                                          "min_rank": threshold, "areas": len(seen)})
 
         return run
 
