@@ -29,7 +29,7 @@ def check(programme: str | os.PathLike[str] | Programme, *, gate: int | None = N
     from govcheck.model import Programme
     from govcheck.report import FileError
 
-    checker = Checker(gate=gate)
+    checker = Checker(gate=gate, charts=True)
     if isinstance(programme, Programme):
         return checker.check_programme(programme)
     result = checker.check_path(programme)

@@ -33,6 +33,7 @@ class Settings:
     severity: tuple[tuple[str, str], ...] = ()
     gate: int | None = None
     config_name: str = "configuration"
+    charts: bool = False
 
     def catalogue(self) -> Catalogue:
         from govcheck.rule import Severity
@@ -47,7 +48,7 @@ class Settings:
         )
 
     def checker(self) -> Checker:
-        return Checker(self.catalogue(), gate=self.gate)
+        return Checker(self.catalogue(), gate=self.gate, charts=self.charts)
 
 
 def expand(inputs: Sequence[str | os.PathLike[str]]) -> list[str | FileError]:

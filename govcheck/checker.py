@@ -26,9 +26,12 @@ INTERNAL_ERROR = "internal-error"
 class Checker:
     """Checks programmes against a catalogue. Build one per process and reuse it."""
 
-    def __init__(self, catalogue: Catalogue | None = None, *, gate: int | None = None) -> None:
+    def __init__(
+        self, catalogue: Catalogue | None = None, *, gate: int | None = None, charts: bool = False
+    ) -> None:
         self.catalogue = catalogue or load_catalogue()
         self.gate = gate
+        self.charts = charts  # chart series, for the HTML reports: only computed when asked for
         rules = [_engine_rule(r) for r in self.catalogue.rules]
         conclusions = _engine_conclusions(self.catalogue)
         self._engine = Engine(rules, conclusions)
@@ -46,7 +49,7 @@ class Checker:
         return self.check_programme(programme, source)
 
     def check_programme(self, programme: Programme, source: Source | None = None) -> Report:
-        source = source or Source(path="<programme>", data={}, spans={})
+        source = source or Source(path="<programme>", data={})
         gate = self.gate if self.gate is not None else programme.next_gate
         facts = derive(programme, gate)
         nested = facts.model_dump()
@@ -78,7 +81,7 @@ class Checker:
             rating=_conclude(table.rating, outcome.conclusions.get("rating", {})),
             value_for_money=_conclude(table.value_for_money, outcome.conclusions.get("value_for_money", {})),
             findings=tuple(findings),
-            charts=chart_data(programme),
+            charts=chart_data(programme) if self.charts else None,
         )
 
     def _finding(

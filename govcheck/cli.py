@@ -117,6 +117,7 @@ def _run(
                 waivers=waivers,
                 baseline=baseline,
                 progress=progress if progress is not None else sys.stderr.isatty(),
+                charts=any(name.startswith("html") for name, _ in targets),
             )
         )
     except GovcheckError as exc:

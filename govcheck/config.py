@@ -64,7 +64,7 @@ def load_config(path: Path | None) -> Config:
             table = tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {}).get("govcheck", {})
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
             raise RuleError(f"cannot read configuration: {exc}", file=display_path(path)) from None
-        source = Source(path=display_path(path), data=dict(table), spans={})
+        source = Source(path=display_path(path), data=dict(table))
     else:
         try:
             source = load(path)

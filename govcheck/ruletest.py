@@ -43,7 +43,7 @@ def base_programme() -> Source:
 
 
 def case_programme(base: Source, loaded: LoadedRule, case: Case) -> Programme:
-    source = Source(path=f"{loaded.path} [{case.name}]", data=merge(base.data, case.programme), spans={})
+    source = Source(path=f"{loaded.path} [{case.name}]", data=merge(base.data, case.programme))
     return validate(Programme, source)
 
 

@@ -30,6 +30,7 @@ class Options:
     baseline: Path | None = None
     progress: bool = False
     use_waivers: bool = True
+    charts: bool = False
     today: dt.date | None = None
 
 
@@ -44,6 +45,7 @@ def run_check(opts: Options) -> Run:
         severity=tuple(sorted((k, v.value) for k, v in config.severity.items())),
         gate=opts.gate if opts.gate is not None else config.gate,
         config_name=display_path(config_file) if config_file else "configuration",
+        charts=opts.charts,
     )
     checker = settings.checker()  # bad rules fail here, once, before any worker starts
     with _progress(opts) as advance:

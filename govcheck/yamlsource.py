@@ -22,6 +22,8 @@ MAX_BYTES = 5 * 1024 * 1024
 MAX_NODES = 200_000
 MAX_DEPTH = 64
 MAX_EVENTS = 2 * MAX_NODES  # keys count here, not in MAX_NODES
+# Below this size a document cannot hold enough nodes to matter, so it is not pre-counted.
+PRECOUNT_ABOVE = 256 * 1024
 
 _STR = "tag:yaml.org,2002:str"
 _SCALAR_TAGS = {
@@ -48,17 +50,37 @@ class Span:
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    """A parsed document: plain data plus the span of every pointer in it."""
+    """A parsed document: plain data, and the node tree that knows where each value is."""
 
     path: str
     data: dict[str, Any]
-    spans: dict[str, Span]
+    root: yaml.Node | None = None
 
     def locate(self, pointer: str) -> tuple[str, Span]:
-        """The span of `pointer`, or of its nearest enclosing value that is present."""
-        while pointer not in self.spans and pointer:
-            pointer = pointer.rsplit("/", 1)[0]
-        return pointer, self.spans.get(pointer, Span(1, 1, 1, 1))
+        """The span of `pointer`, or of its nearest enclosing value that is present.
+
+        Spans are looked up on demand by walking the node tree: only findings and errors
+        need them, so building a table of every value's position would be wasted work.
+        """
+        found, span = "", Span(1, 1, 1, 1)
+        node = self.root
+        for token in pointer.split("/")[1:] if pointer else ():
+            key = token.replace("~1", "/").replace("~0", "~")
+            if isinstance(node, yaml.MappingNode):
+                entry = next((kv for kv in node.value if isinstance(kv[0], yaml.ScalarNode)
+                              and kv[0].value == key), None)
+                if entry is None:
+                    break
+                start, node = entry[0].start_mark, entry[1]
+            elif isinstance(node, yaml.SequenceNode) and key.isdigit() and int(key) < len(node.value):
+                node = node.value[int(key)]
+                start = node.start_mark
+            else:
+                break
+            end = node.end_mark
+            found = f"{found}/{token}"
+            span = Span(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+        return found, span
 
 
 def display_path(path: str | os.PathLike[str]) -> str:
@@ -128,9 +150,10 @@ def parse(text: str, name: str) -> Source:
         raise InputError("file is empty; expected a programme description", file=name)
     loader = _Loader(text)
     try:
-        _count_nodes(loader, name)
-        loader.dispose()
-        loader = _Loader(text)
+        if len(text) > PRECOUNT_ABOVE:
+            _count_nodes(loader, name)
+            loader.dispose()
+            loader = _Loader(text)
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -166,9 +189,7 @@ def parse(text: str, name: str) -> Source:
             line=node.start_mark.line + 1,
             column=node.start_mark.column + 1,
         )
-    builder = _Builder(name)
-    data = builder.build(node, "", 0)
-    return Source(path=name, data=data, spans=builder.spans)
+    return Source(path=name, data=_Builder(name).build(node), root=node)
 
 
 def _count_nodes(loader: Any, name: str) -> None:
@@ -190,72 +211,80 @@ def _count_nodes(loader: Any, name: str) -> None:
 
 
 class _Builder:
-    """Turns a composed node tree into plain data, recording spans and refusing what is unsafe."""
+    """Turns a composed node tree into plain data, refusing what is unsafe.
+
+    It keeps only the path it is at (for error messages); positions stay in the nodes.
+    """
 
     def __init__(self, name: str) -> None:
         self.name = name
-        self.spans: dict[str, Span] = {}
         self.nodes = 0
+        self.path: list[str] = []
         self.constructor = yaml.SafeLoader("")
 
-    def fail(self, node: yaml.Node, message: str, pointer: str) -> InputError:
+    def fail(self, node: yaml.Node, message: str, *extra: str) -> InputError:
+        parts = [*self.path, *extra]
         return InputError(
             message,
             file=self.name,
             line=node.start_mark.line + 1,
             column=node.start_mark.column + 1,
-            field=field_name(pointer.lstrip("/").split("/")) if pointer else None,
+            field=field_name(parts) if parts else None,
         )
 
-    def build(self, node: yaml.Node, pointer: str, depth: int) -> Any:
+    def build(self, node: yaml.Node) -> Any:
         self.nodes += 1
         if self.nodes > MAX_NODES:
-            raise self.fail(node, f"document too large: over {MAX_NODES:,} values (alias expansion?)", pointer)
-        if depth > MAX_DEPTH:
-            raise self.fail(node, f"nesting deeper than {MAX_DEPTH} levels", pointer)
-        if isinstance(node, yaml.ScalarNode):
-            return self.scalar(node, pointer)
-        if isinstance(node, yaml.SequenceNode):
-            if node.tag != _SEQ:
-                raise self.fail(node, f"unsupported YAML tag {node.tag}", pointer)
-            return [self.item(child, f"{pointer}/{i}", depth) for i, child in enumerate(node.value)]
-        if isinstance(node, yaml.MappingNode):
+            raise self.fail(node, f"document too large: over {MAX_NODES:,} values (alias expansion?)")
+        if len(self.path) > MAX_DEPTH:
+            raise self.fail(node, f"nesting deeper than {MAX_DEPTH} levels")
+        cls = type(node)
+        if cls is yaml.ScalarNode:
+            return self.scalar(node)
+        if cls is yaml.MappingNode:
             if node.tag != _MAP:
-                raise self.fail(node, f"unsupported YAML tag {node.tag}", pointer)
-            return self.mapping(node, pointer, depth)
-        raise self.fail(node, "unsupported YAML node", pointer)  # pragma: no cover
+                raise self.fail(node, f"unsupported YAML tag {node.tag}")
+            return self.mapping(node)
+        if cls is yaml.SequenceNode:
+            if node.tag != _SEQ:
+                raise self.fail(node, f"unsupported YAML tag {node.tag}")
+            items = []
+            path = self.path
+            for i, child in enumerate(node.value):
+                path.append(str(i))
+                items.append(self.build(child))
+                path.pop()
+            return items
+        raise self.fail(node, "unsupported YAML node")  # pragma: no cover
 
-    def item(self, node: yaml.Node, pointer: str, depth: int) -> Any:
-        s, e = node.start_mark, node.end_mark
-        self.spans[pointer] = Span(s.line + 1, s.column + 1, e.line + 1, e.column + 1)
-        return self.build(node, pointer, depth + 1)
-
-    def mapping(self, node: yaml.MappingNode, pointer: str, depth: int) -> dict[str, Any]:
+    def mapping(self, node: yaml.MappingNode) -> dict[str, Any]:
         result: dict[str, Any] = {}
+        lines: dict[str, int] = {}
+        path = self.path
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
-                raise self.fail(key_node, "merge keys (<<) are not supported", pointer)
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _STR:
-                raise self.fail(key_node, "keys must be plain strings", pointer)
+                raise self.fail(key_node, "merge keys (<<) are not supported")
+            if type(key_node) is not yaml.ScalarNode or key_node.tag != _STR:
+                raise self.fail(key_node, "keys must be plain strings")
             key = key_node.value
-            child = f"{pointer}/{escape_pointer_token(key)}"
-            if key in result:
-                first = self.spans[child]
-                raise self.fail(key_node, f"duplicate key {clip(key)!r} (first at line {first.line})", child)
-            s, e = key_node.start_mark, value_node.end_mark
-            self.spans[child] = Span(s.line + 1, s.column + 1, e.line + 1, e.column + 1)
-            result[key] = self.build(value_node, child, depth + 1)
+            if key in lines:
+                raise self.fail(key_node, f"duplicate key {clip(key)!r} (first at line {lines[key]})", key)
+            lines[key] = key_node.start_mark.line + 1
+            path.append(key)
+            result[key] = self.build(value_node)
+            path.pop()
         return result
 
-    def scalar(self, node: yaml.ScalarNode, pointer: str) -> Any:
-        if node.tag not in _SCALAR_TAGS:
-            raise self.fail(node, f"unsupported YAML tag {node.tag}", pointer)
-        if node.tag == _STR:
+    def scalar(self, node: yaml.ScalarNode) -> Any:
+        tag = node.tag
+        if tag == _STR:
             return node.value
+        if tag not in _SCALAR_TAGS:
+            raise self.fail(node, f"unsupported YAML tag {tag}")
         try:
-            value = self.constructor.yaml_constructors[node.tag](self.constructor, node)
+            value = self.constructor.yaml_constructors[tag](self.constructor, node)
         except (ValueError, OverflowError, yaml.YAMLError):
-            raise self.fail(node, f"invalid value {node.value!r}", pointer) from None
+            raise self.fail(node, f"invalid value {clip(node.value)!r}") from None
         if isinstance(value, dt.datetime):
-            raise self.fail(node, "expected a date (YYYY-MM-DD), not a date and time", pointer)
+            raise self.fail(node, "expected a date (YYYY-MM-DD), not a date and time")
         return value

@@ -32,6 +32,13 @@ HOSTILE_NAME = "<script>alert(1)</script>{{ 7*7 }}"
 HOSTILE_MILESTONE = "<img src=x onerror=alert(2)> & \"quoted\" {% raw %}"
 
 
+
+@pytest.fixture(scope="module")
+def checker() -> Checker:
+    """HTML reports draw charts: this checker computes their series, as the CLI does for -f html."""
+    return Checker(charts=True)
+
+
 def make_run(checker: Checker, *paths: Path | str) -> Run:
     """Built as cli.py builds it."""
     return Run(
