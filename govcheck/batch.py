@@ -107,6 +107,26 @@ def _safe_check(checker: Checker, path: str) -> Outcome:
         return _missing(path, f"internal error while checking: {type(exc).__name__}: {exc}")
 
 
+def iter_check(
+    inputs: Sequence[str | os.PathLike[str]],
+    settings: Settings,
+    *,
+    jobs: int | None = None,
+    checker: Checker | None = None,
+) -> Iterator[Outcome]:
+    """Check every input, yielding one outcome per file in input order, as results arrive.
+
+    Nothing is kept once yielded, so a caller that streams what it needs keeps memory flat
+    however many files there are.
+    """
+    items = expand(inputs)
+    paths = [i for i in items if isinstance(i, str)]
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(paths) or 1))
+    results = _run(paths, settings, jobs, checker)
+    for item in items:
+        yield item if isinstance(item, FileError) else next(results)
+
+
 def check_all(
     inputs: Sequence[str | os.PathLike[str]],
     settings: Settings,
@@ -116,15 +136,12 @@ def check_all(
     progress: Callable[[int], None] | None = None,
 ) -> tuple[Outcome, ...]:
     """Check every input; the result has one outcome per file, in input order."""
-    items = expand(inputs)
-    paths = [i for i in items if isinstance(i, str)]
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(paths) or 1))
-    results: dict[str, Outcome] = {}
-    for path, outcome in zip(paths, _run(paths, settings, jobs, checker), strict=True):
-        results[path] = outcome
+    outcomes = []
+    for outcome in iter_check(inputs, settings, jobs=jobs, checker=checker):
+        outcomes.append(outcome)
         if progress:
             progress(1)
-    return tuple(i if isinstance(i, FileError) else results[i] for i in items)
+    return tuple(outcomes)
 
 
 def _run(paths: list[str], settings: Settings, jobs: int, checker: Checker | None) -> Iterator[Outcome]:

@@ -75,7 +75,7 @@ def run_check(opts: Options) -> Run:
 def _progress(opts: Options) -> Any:
     if not opts.progress:
         return nullcontext(None)
-    total = sum(1 for item in expand(opts.inputs) if isinstance(item, str))
+    total = len(expand(opts.inputs))
     if total < 2:
         return nullcontext(None)
     return _Bar(total)
