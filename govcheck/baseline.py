@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 from govcheck.errors import RuleError
-from govcheck.report import Finding, Outcome, Report, Suppression
+from govcheck.report import Finding, Outcome, Report, Suppression, suppress
 from govcheck.yamlsource import display_path
 
 VERSION = 1
@@ -43,17 +43,7 @@ def load_baseline(path: str | Path) -> tuple[str, set[Key]]:
 def apply_baseline(
     outcomes: tuple[Outcome, ...], keys: set[Key], source: str
 ) -> tuple[tuple[Outcome, ...], tuple[str, ...]]:
-    result: list[Outcome] = []
-    count = 0
-    for outcome in outcomes:
-        if not isinstance(outcome, Report):
-            result.append(outcome)
-            continue
-        findings = []
-        for f in outcome.findings:
-            if f.active and key(f) in keys:
-                count += 1
-                f = f.model_copy(update={"suppression": Suppression(kind="baseline", justification=f"in baseline {source}")})
-            findings.append(f)
-        result.append(outcome.model_copy(update={"findings": tuple(findings)}))
-    return tuple(result), (f"{count} {'finding' if count == 1 else 'findings'} baselined ({source})",)
+    baselined = Suppression(kind="baseline", justification=f"in baseline {source}")
+    result = suppress(outcomes, lambda f: baselined if key(f) in keys else None)
+    count = sum(1 for o in result if isinstance(o, Report) for f in o.findings if f.suppression is baselined)
+    return result, (f"{count} {'finding' if count == 1 else 'findings'} baselined ({source})",)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -153,6 +154,22 @@ class FileError(Frozen):
 
 
 Outcome = Report | FileError
+
+
+def suppress(
+    outcomes: tuple[Outcome, ...], decide: Callable[[Finding], Suppression | None]
+) -> tuple[Outcome, ...]:
+    """Mark the active findings that `decide` suppresses; everything else passes unchanged."""
+    result: list[Outcome] = []
+    for outcome in outcomes:
+        if isinstance(outcome, Report):
+            findings = []
+            for f in outcome.findings:
+                reason = decide(f) if f.active else None
+                findings.append(f if reason is None else f.model_copy(update={"suppression": reason}))
+            outcome = outcome.model_copy(update={"findings": tuple(findings)})
+        result.append(outcome)
+    return tuple(result)
 
 
 class Run(Frozen):

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
 from govcheck.errors import InputError, RuleError
 from govcheck.model import Date
-from govcheck.report import Finding, Outcome, Report, Suppression
+from govcheck.report import Finding, Outcome, Suppression, suppress
 from govcheck.validation import validate
 from govcheck.yamlsource import load
 
@@ -63,23 +63,19 @@ def apply_waivers(
     today = today or dt.date.today()
     used: set[int] = set()
     expired_hits: set[int] = set()
-    result: list[Outcome] = []
-    for outcome in outcomes:
-        if not isinstance(outcome, Report):
-            result.append(outcome)
-            continue
-        findings = []
-        for f in outcome.findings:
-            for i, w in enumerate(waivers):
-                if f.active and w.matches(f):
-                    if w.expires >= today:
-                        used.add(i)
-                        f = f.model_copy(update={"suppression": Suppression(
-                            kind="waiver", justification=w.reason, owner=w.owner, expires=w.expires.isoformat())})
-                    else:
-                        expired_hits.add(i)
-            findings.append(f)
-        result.append(outcome.model_copy(update={"findings": tuple(findings)}))
+
+    def decide(f: Finding) -> Suppression | None:
+        for i, w in enumerate(waivers):
+            if not w.matches(f):
+                continue
+            if w.expires < today:
+                expired_hits.add(i)
+                continue
+            used.add(i)
+            return Suppression(kind="waiver", justification=w.reason, owner=w.owner, expires=w.expires.isoformat())
+        return None
+
+    result = suppress(outcomes, decide)
     notices = []
     for i, w in enumerate(waivers):
         if w.expires < today:
@@ -87,4 +83,4 @@ def apply_waivers(
             notices.append(f"{source}: waiver {i + 1} ({w.describe()}) expired on {w.expires.isoformat()}; {state}")
         elif i not in used:
             notices.append(f"{source}: waiver {i + 1} ({w.describe()}) matches no finding")
-    return tuple(result), tuple(notices)
+    return result, tuple(notices)
