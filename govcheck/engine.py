@@ -78,6 +78,7 @@ class Engine:
         self._outcome = Outcome()
         self._areas: dict[int, set[str]] = {}
         self._pending: list[Pattern] = []
+        self._kinds: set[str] = set()
         self._thresholds = sorted({c.min_rank for c in conclusions if c.trigger == "areas"})
         ruleset: dict[str, Any] = {}
         for r in rules:
@@ -97,7 +98,7 @@ class Engine:
     def run(self, programme: Pattern) -> Outcome:
         """Evaluate one programme fact (nested dict of typed scalars) and return what fired."""
         sid = f"doc{next(self._sessions)}"
-        self._outcome, self._areas, self._pending = Outcome(), {}, []
+        self._outcome, self._areas, self._pending, self._kinds = Outcome(), {}, [], set()
         try:
             self._assert({**programme, "kind": "programme", "id": "programme", "sid": sid})
             # Findings (and tallies of the areas they fall in) go back into the same session in
@@ -117,11 +118,17 @@ class Engine:
         return outcome
 
     def _resolve_areas(self, because: set[str], fired: list[str]) -> set[str]:
-        """An areas conclusion rests on every finding at or above its severity threshold."""
-        resolved = {b for b in because if not b.startswith(_AREAS)}
-        for marker in because - resolved:
-            threshold = int(marker.removeprefix(_AREAS))
-            resolved.update(r for r in fired if self._rules[r].rank >= threshold)
+        """The rules a conclusion rests on: those behind each finding kind it matched, and for
+        an areas conclusion every finding at or above its severity threshold."""
+        resolved = set()
+        for marker in because:
+            if marker.startswith(_AREAS):
+                threshold = int(marker.removeprefix(_AREAS))
+                resolved.update(r for r in fired if self._rules[r].rank >= threshold)
+            else:
+                category, rank = marker.removeprefix(_KIND).rsplit(":", 1)
+                resolved.update(r for r in fired
+                                if self._rules[r].category == category and self._rules[r].rank == int(rank))
         return resolved
 
     def _assert(self, fact: Pattern | list[Pattern]) -> None:
@@ -143,8 +150,12 @@ class Engine:
             if rule.id in self._outcome.fired:
                 return
             self._outcome.fired.append(rule.id)
-            self._pending.append({"kind": "finding", "id": f"f:{rule.id}", "rule": rule.id,
-                                  "rank": rule.rank, "category": rule.category})
+            # One finding fact per category and severity: a conclusion line needs only to know
+            # that such a finding exists; which rules it rests on is resolved when the run ends.
+            kind = f"f:{rule.category}:{rule.rank}"
+            if kind not in self._kinds:
+                self._kinds.add(kind)
+                self._pending.append({"kind": "finding", "id": kind, "rank": rule.rank, "category": rule.category})
             for threshold in self._thresholds:
                 seen = self._areas.setdefault(threshold, set())
                 if rule.rank >= threshold and rule.category not in seen:
@@ -160,7 +171,7 @@ class Engine:
                 conclusion.result, set()
             )
             if conclusion.trigger == "finding":
-                because.add(str(c.m.rule))
+                because.add(f"{_KIND}{c.m.category}:{int(c.m.rank)}")
             elif conclusion.trigger == "areas":
                 because.add(f"{_AREAS}{int(c.m.min_rank)}")
 
@@ -168,6 +179,7 @@ class Engine:
 
 
 _AREAS = "areas>="
+_KIND = "kind="
 _FACT_KIND = {"finding": "finding", "areas": "tally", "programme": "programme"}
 
 
