@@ -34,7 +34,9 @@ def check(programme: str | os.PathLike[str] | Programme, *, gate: int | None = N
         return checker.check_programme(programme)
     result = checker.check_path(programme)
     if isinstance(result, FileError):
-        raise InputError(result.message, file=result.source, line=result.line, column=result.column, field=result.field)
+        raise InputError(
+            result.message, file=result.source, line=result.line, column=result.column, field=result.field
+        )
     return result
 
 

@@ -91,7 +91,7 @@ _worker: Checker | None = None
 
 
 def _init_worker(settings: Settings) -> None:
-    global _worker  # noqa: PLW0603 - one checker per worker process, built once, by design
+    global _worker
     _worker = settings.checker()
 
 

@@ -111,14 +111,18 @@ def configure(
     ids = {r.rule.id for r in catalogue.rules}
     names = ids | {c.value for c in Category}
     severity = dict(severity or {})
-    for field, given, allowed in (("enable", enable, names), ("disable", disable, names), ("severity", severity, ids)):
+    for setting, given, allowed in (
+        ("enable", enable, names),
+        ("disable", disable, names),
+        ("severity", severity, ids),
+    ):
         for name in given:
             if name not in allowed:
                 hint = difflib.get_close_matches(name, sorted(allowed), n=1)
                 raise RuleError(
                     f"no rule or category {name!r}" + (f"; did you mean {hint[0]!r}?" if hint else ""),
                     file=source,
-                    field=field,
+                    field=setting,
                 )
 
     def selected(r: LoadedRule) -> bool:
@@ -145,7 +149,11 @@ def load_catalogue(
     extra_dirs: Sequence[str | os.PathLike[str]] = (), *, builtin: bool = True, packs: bool = True
 ) -> Catalogue:
     """Load the bundled rules (unless `builtin` is false), installed packs and `extra_dirs`."""
-    dirs = ([rules_dir()] if builtin else []) + (installed_packs() if packs else []) + [Path(d) for d in extra_dirs]
+    dirs = (
+        ([rules_dir()] if builtin else [])
+        + (installed_packs() if packs else [])
+        + [Path(d) for d in extra_dirs]
+    )
     env = rule_environment()
     seen: dict[str, LoadedRule] = {}
     for directory in dirs:
@@ -189,7 +197,10 @@ def load_rule(path: Path, env: jinja2.Environment | None = None) -> LoadedRule:
     def fail(message: str, pointer: str, line_offset: int = 0) -> RuleError:
         _, span = source.locate(pointer)
         return RuleError(
-            message, file=source.path, line=span.line + line_offset, field=pointer.strip("/").replace("/", ".")
+            message,
+            file=source.path,
+            line=span.line + line_offset,
+            field=pointer.strip("/").replace("/", "."),
         )
 
     if rule.id != path.stem:
@@ -236,7 +247,9 @@ def _check_condition(cond: Any, source: Source, pointer: str) -> None:
         conditions.check(cond)
     except conditions.ConditionError as exc:
         _, span = source.locate(pointer)
-        raise RuleError(str(exc), file=source.path, line=span.line, field=pointer.strip("/").replace("/", ".")) from None
+        raise RuleError(
+            str(exc), file=source.path, line=span.line, field=pointer.strip("/").replace("/", ".")
+        ) from None
 
 
 def _pointer_exists(pointer: str) -> bool:

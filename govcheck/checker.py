@@ -59,12 +59,18 @@ class Checker:
             return self._report(programme, source, gate, [_internal(str(exc), source)], Outcome())
         by_id = {r.rule.id: r for r in self.catalogue.rules}
         findings = [
-            self._finding(by_id[rule_id], nested, facts, programme, source) for rule_id in dict.fromkeys(outcome.fired)
+            self._finding(by_id[rule_id], nested, facts, programme, source)
+            for rule_id in dict.fromkeys(outcome.fired)
         ]
         return self._report(programme, source, gate, findings, outcome)
 
     def _report(
-        self, programme: Programme, source: Source, gate: int | None, findings: list[Finding], outcome: Outcome
+        self,
+        programme: Programme,
+        source: Source,
+        gate: int | None,
+        findings: list[Finding],
+        outcome: Outcome,
     ) -> Report:
         findings.sort(key=lambda f: (-f.severity.rank, f.category, f.rule_id))
         table = self.catalogue.conclusions
@@ -85,7 +91,12 @@ class Checker:
         )
 
     def _finding(
-        self, loaded: LoadedRule, nested: dict[str, Any], facts: ProgrammeFacts, programme: Programme, source: Source
+        self,
+        loaded: LoadedRule,
+        nested: dict[str, Any],
+        facts: ProgrammeFacts,
+        programme: Programme,
+        source: Source,
     ) -> Finding:
         rule = loaded.rule
         context = {"fact": facts, "programme": programme}
@@ -94,7 +105,7 @@ class Checker:
             recommendation = " ".join(loaded.recommendation.render(context).split())
         except Exception as exc:  # noqa: BLE001 - a broken rule must not cost the other findings
             return _internal(f"rule {rule.id} ({loaded.path}) failed to render: {exc}", source)
-        path, span = source.locate(rule.location)
+        _, span = source.locate(rule.location)
         return Finding(
             rule_id=rule.id,
             title=rule.title,
@@ -180,14 +191,26 @@ def _engine_conclusions(catalogue: Catalogue) -> list[EngineConclusion]:
                     parts.append(cats[0] if len(cats) == 1 else {"$or": cats})
                 pattern = parts[0] if len(parts) == 1 else {"$and": parts}
             elif line.areas is not None:
-                pattern = {"$and": [{"min_rank": line.areas.min_severity.rank}, {"$gte": {"areas": line.areas.at_least}}]}
+                pattern = {
+                    "$and": [
+                        {"min_rank": line.areas.min_severity.rank},
+                        {"$gte": {"areas": line.areas.at_least}},
+                    ]
+                }
             elif line.programme is not None:
                 pattern = compile_condition(line.programme)
             else:
                 continue
-            found.append(EngineConclusion(id=f"{topic}:{i}", topic=topic, result=line.result,
-                                          trigger=line.trigger, pattern=pattern,
-                                          min_rank=line.areas.min_severity.rank if line.areas else 0))
+            found.append(
+                EngineConclusion(
+                    id=f"{topic}:{i}",
+                    topic=topic,
+                    result=line.result,
+                    trigger=line.trigger,
+                    pattern=pattern,
+                    min_rank=line.areas.min_severity.rank if line.areas else 0,
+                )
+            )
     return found
 
 
@@ -211,4 +234,3 @@ def _project(nested: dict[str, Any], needed: frozenset[str]) -> dict[str, Any]:
         else:
             out[head] = nested[head]
     return out
-

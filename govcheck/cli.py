@@ -43,24 +43,62 @@ def _check_options(default_format: str):  # type: ignore[no-untyped-def]
     def decorate(f):  # type: ignore[no-untyped-def]
         options = [
             click.argument("inputs", nargs=-1, required=True),
-            click.option("--format", "-f", "formats", multiple=True, metavar="FORMAT[=PATH]",
-                         help=f"Report format, repeatable; FORMAT=PATH writes that format to a file. "
-                              f"Default: {default_format}. Formats: {', '.join(_format_names())}."),
-            click.option("--output", "-o", type=click.Path(path_type=Path),
-                         help="Write the (single) report to this file instead of standard output."),
-            click.option("--gate", type=click.IntRange(0, 5), help="Gate under review (default: each programme's next_gate)."),
-            click.option("--fail-on", type=click.Choice(SEVERITIES), help="Exit 1 at or above this severity [default: high]."),
-            click.option("--jobs", "-j", type=click.IntRange(1, 256), help="Worker processes [default: all cores]."),
-            click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
-                         help="Configuration file [default: nearest .govcheck.yaml or pyproject.toml]."),
-            click.option("--rules-dir", "rules_dirs", multiple=True, type=click.Path(path_type=Path),
-                         help="Extra rule directory, repeatable."),
-            click.option("--waivers", type=click.Path(path_type=Path, dir_okay=False),
-                         help="Waiver file [default: .govcheck-waivers.yaml if present]."),
-            click.option("--baseline", type=click.Path(path_type=Path, dir_okay=False),
-                         help="Only findings not in this baseline fail the run."),
-            click.option("--progress/--no-progress", default=None,
-                         help="Progress bar [default: on when standard error is a terminal]."),
+            click.option(
+                "--format",
+                "-f",
+                "formats",
+                multiple=True,
+                metavar="FORMAT[=PATH]",
+                help=f"Report format, repeatable; FORMAT=PATH writes that format to a file. "
+                f"Default: {default_format}. Formats: {', '.join(_format_names())}.",
+            ),
+            click.option(
+                "--output",
+                "-o",
+                type=click.Path(path_type=Path),
+                help="Write the (single) report to this file instead of standard output.",
+            ),
+            click.option(
+                "--gate",
+                type=click.IntRange(0, 5),
+                help="Gate under review (default: each programme's next_gate).",
+            ),
+            click.option(
+                "--fail-on",
+                type=click.Choice(SEVERITIES),
+                help="Exit 1 at or above this severity [default: high].",
+            ),
+            click.option(
+                "--jobs", "-j", type=click.IntRange(1, 256), help="Worker processes [default: all cores]."
+            ),
+            click.option(
+                "--config",
+                "config_path",
+                type=click.Path(path_type=Path, dir_okay=False),
+                help="Configuration file [default: nearest .govcheck.yaml or pyproject.toml].",
+            ),
+            click.option(
+                "--rules-dir",
+                "rules_dirs",
+                multiple=True,
+                type=click.Path(path_type=Path),
+                help="Extra rule directory, repeatable.",
+            ),
+            click.option(
+                "--waivers",
+                type=click.Path(path_type=Path, dir_okay=False),
+                help="Waiver file [default: .govcheck-waivers.yaml if present].",
+            ),
+            click.option(
+                "--baseline",
+                type=click.Path(path_type=Path, dir_okay=False),
+                help="Only findings not in this baseline fail the run.",
+            ),
+            click.option(
+                "--progress/--no-progress",
+                default=None,
+                help="Progress bar [default: on when standard error is a terminal].",
+            ),
         ]
         for option in reversed(options):
             f = option(f)
@@ -101,8 +139,8 @@ def _run(
     baseline: Path | None,
     progress: bool | None,
 ) -> NoReturn:
-    from govcheck.session import Options, run_check
     from govcheck.output import emit
+    from govcheck.session import Options, run_check
 
     targets = _targets(formats or (default_format,), output)
     try:
@@ -139,14 +177,17 @@ def _targets(specs: Sequence[str], output: Path | None) -> list[tuple[str, Path 
     for spec in specs:
         name, sep, path = spec.partition("=")
         if name not in known:
-            raise click.BadParameter(f"unknown format {name!r}; choose from {', '.join(known)}", param_hint="--format")
+            raise click.BadParameter(
+                f"unknown format {name!r}; choose from {', '.join(known)}", param_hint="--format"
+            )
         if sep and not path:
             raise click.BadParameter(f"{spec!r}: give a path after '='", param_hint="--format")
         targets.append((name, Path(path) if sep else None))
     to_stdout = [t for t in targets if t[1] is None]
     if len(to_stdout) > 1:
-        raise click.BadParameter("only one format can go to standard output; give the others =PATH",
-                                 param_hint="--format")
+        raise click.BadParameter(
+            "only one format can go to standard output; give the others =PATH", param_hint="--format"
+        )
     if output is not None:
         if not to_stdout:
             raise click.BadParameter("--output needs a format without =PATH", param_hint="--output")
@@ -156,21 +197,40 @@ def _targets(specs: Sequence[str], output: Path | None) -> list[tuple[str, Path 
 
 @main.command("baseline")
 @click.argument("inputs", nargs=-1, required=True)
-@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), default=Path(".govcheck-baseline.json"),
-              show_default=True, help="Baseline file to write.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=Path(".govcheck-baseline.json"),
+    show_default=True,
+    help="Baseline file to write.",
+)
 @click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--rules-dir", "rules_dirs", multiple=True, type=click.Path(path_type=Path))
 @click.option("--gate", type=click.IntRange(0, 5))
-def baseline_cmd(inputs: Sequence[str], output: Path, config_path: Path | None,
-                 rules_dirs: Sequence[Path], gate: int | None) -> None:
+def baseline_cmd(
+    inputs: Sequence[str],
+    output: Path,
+    config_path: Path | None,
+    rules_dirs: Sequence[Path],
+    gate: int | None,
+) -> None:
     """Record the current findings so that later runs with --baseline fail only on new ones."""
     from govcheck.baseline import baseline_document
     from govcheck.output import write_atomic
     from govcheck.session import Options, run_check
 
     try:
-        run = run_check(Options(inputs=tuple(inputs), gate=gate, config_path=config_path,
-                                rules_dirs=tuple(str(d) for d in rules_dirs), jobs=None, use_waivers=False))
+        run = run_check(
+            Options(
+                inputs=tuple(inputs),
+                gate=gate,
+                config_path=config_path,
+                rules_dirs=tuple(str(d) for d in rules_dirs),
+                jobs=None,
+                use_waivers=False,
+            )
+        )
     except GovcheckError as exc:
         fail(exc)
     for error in run.errors:
@@ -210,8 +270,13 @@ def init(path: Path, force: bool) -> None:
 
 
 @main.group(invoke_without_command=True)
-@click.option("--rules-dir", "rules_dirs", multiple=True, type=click.Path(path_type=Path),
-              help="Extra rule directory, repeatable.")
+@click.option(
+    "--rules-dir",
+    "rules_dirs",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Extra rule directory, repeatable.",
+)
 @click.pass_context
 def rules(ctx: click.Context, rules_dirs: Sequence[Path]) -> None:
     """List the rule catalogue (see also: rules show, rules test, rules docs)."""
@@ -228,8 +293,13 @@ def rules(ctx: click.Context, rules_dirs: Sequence[Path]) -> None:
         table.add_column(col, no_wrap=col != "title")
     for r in catalogue.rules:
         rule = r.rule
-        table.add_row(rule.id, rule.severity.value, rule.category.value, ",".join(map(str, rule.gates)),
-                      escape(rule.title))
+        table.add_row(
+            rule.id,
+            rule.severity.value,
+            rule.category.value,
+            ",".join(map(str, rule.gates)),
+            escape(rule.title),
+        )
     Console(highlight=False, width=None if sys.stdout.isatty() else 160).print(table)
 
 
@@ -247,8 +317,11 @@ def rules_show(rules_dirs: tuple[str, ...], rule_id: str) -> None:
         import difflib
 
         hint = difflib.get_close_matches(rule_id, [r.rule.id for r in catalogue.rules], n=1)
-        fail(f"no rule with id {rule_id!r}" + (f"; did you mean {hint[0]!r}?" if hint else "")
-             + "; run 'govcheck rules' for the list")
+        fail(
+            f"no rule with id {rule_id!r}"
+            + (f"; did you mean {hint[0]!r}?" if hint else "")
+            + "; run 'govcheck rules' for the list"
+        )
     write_report(rule_markdown(loaded), "markdown", None)
 
 

@@ -12,11 +12,20 @@ import typing
 from typing import Any, Literal
 
 from govcheck.facts import fact_fields
-from govcheck.rule import AllOf, AnyOf, Compare, Condition, NotOf
+from govcheck.rule import AllOf, Compare, Condition, NotOf
 
 Pattern = dict[str, Any]
 
-_NEGATE = {"eq": "ne", "ne": "eq", "lt": "gte", "gte": "lt", "gt": "lte", "lte": "gt", "in": "not_in", "not_in": "in"}
+_NEGATE = {
+    "eq": "ne",
+    "ne": "eq",
+    "lt": "gte",
+    "gte": "lt",
+    "gt": "lte",
+    "lte": "gt",
+    "in": "not_in",
+    "not_in": "in",
+}
 _ENGINE_OP = {"ne": "$neq", "lt": "$lt", "lte": "$lte", "gt": "$gt", "gte": "$gte"}
 
 

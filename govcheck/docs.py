@@ -22,7 +22,12 @@ def _context(loaded: LoadedRule) -> dict[str, Any]:
         "path": loaded.path,
         "when": _yaml(rule.model_dump(mode="json", by_alias=True, exclude_none=True)["when"]),
         "cases": [
-            (verdict, case.name, _yaml(case.programme) if case.programme else "(the base programme)", case.contains)
+            (
+                verdict,
+                case.name,
+                _yaml(case.programme) if case.programme else "(the base programme)",
+                case.contains,
+            )
             for verdict, cases in (("passes", rule.tests.passing), ("fails", rule.tests.failing))
             for case in cases
         ],

@@ -84,7 +84,10 @@ class Engine:
         for r in rules:
             ruleset[f"r:{r.id}"] = {"all": [{"m": _kind("programme", r.pattern)}], "run": self._on_rule(r)}
         for c in conclusions:
-            ruleset[f"c:{c.id}"] = {"all": [{"m": _kind(_FACT_KIND[c.trigger], c.pattern)}], "run": self._on_conclusion(c)}
+            ruleset[f"c:{c.id}"] = {
+                "all": [{"m": _kind(_FACT_KIND[c.trigger], c.pattern)}],
+                "run": self._on_conclusion(c),
+            }
         # The sentinel: a no-op action runs in every session, so the engine never deletes an
         # untouched one (which crashes it), and queued actions are flushed synchronously.
         # Facts that match nothing (a clean programme, an unconcluded finding) are normal here:
@@ -127,8 +130,11 @@ class Engine:
                 resolved.update(r for r in fired if self._rules[r].rank >= threshold)
             else:
                 category, rank = marker.removeprefix(_KIND).rsplit(":", 1)
-                resolved.update(r for r in fired
-                                if self._rules[r].category == category and self._rules[r].rank == int(rank))
+                resolved.update(
+                    r
+                    for r in fired
+                    if self._rules[r].category == category and self._rules[r].rank == int(rank)
+                )
         return resolved
 
     def _assert(self, fact: Pattern | list[Pattern]) -> None:
@@ -155,13 +161,21 @@ class Engine:
             kind = f"f:{rule.category}:{rule.rank}"
             if kind not in self._kinds:
                 self._kinds.add(kind)
-                self._pending.append({"kind": "finding", "id": kind, "rank": rule.rank, "category": rule.category})
+                self._pending.append(
+                    {"kind": "finding", "id": kind, "rank": rule.rank, "category": rule.category}
+                )
             for threshold in self._thresholds:
                 seen = self._areas.setdefault(threshold, set())
                 if rule.rank >= threshold and rule.category not in seen:
                     seen.add(rule.category)
-                    self._pending.append({"kind": "tally", "id": f"t:{threshold}:{len(seen)}",
-                                          "min_rank": threshold, "areas": len(seen)})
+                    self._pending.append(
+                        {
+                            "kind": "tally",
+                            "id": f"t:{threshold}:{len(seen)}",
+                            "min_rank": threshold,
+                            "areas": len(seen),
+                        }
+                    )
 
         return run
 

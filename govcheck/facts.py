@@ -172,7 +172,9 @@ class RiskFacts(Facts):
 class GatewayFacts(Facts):
     reviews: int
     last_gate: int = Field(description="-1 when none held.")
-    last_rating: Literal["", "Green", "Amber/Green", "Amber", "Amber/Red", "Red"] = Field(description="Empty when none held.")
+    last_rating: Literal["", "Green", "Amber/Green", "Amber", "Amber/Red", "Red"] = Field(
+        description="Empty when none held."
+    )
     last_rating_rank: int = Field(description="0 Green to 4 Red; -1 when none held.")
     open_recommendations: int
 
@@ -306,8 +308,11 @@ def _business_case(p: Programme, gate: int | None, today: dt.date) -> BusinessCa
         approved=bc.approved,
         approved_by=bc.approved_by or "",
         cases=len(bc.cases),
-        missing_cases=tuple(c for c in ("strategic", "economic", "commercial", "financial", "management")
-                            if c not in {x.value for x in bc.cases}),
+        missing_cases=tuple(
+            c
+            for c in ("strategic", "economic", "commercial", "financial", "management")
+            if c not in {x.value for x in bc.cases}
+        ),
         options_appraised=bc.options_appraised,
         includes_do_minimum=bc.includes_do_minimum,
         optimism_bias_applied=bc.optimism_bias_applied,

@@ -63,8 +63,10 @@ def summary(run: Run) -> dict[str, Any]:
         "rows": rows,
         "errors": list(run.errors),
         "ratings": {k: ratings.get(k, 0) for k in ("Red", "Amber/Red", "Amber", "Amber/Green", "Green")},
-        "failing_categories": [(c.value, failing.get(c.value, 0)) for c in
-                               sorted(Category, key=lambda c: (-failing.get(c.value, 0), c.value))],
+        "failing_categories": [
+            (c.value, failing.get(c.value, 0))
+            for c in sorted(Category, key=lambda c: (-failing.get(c.value, 0), c.value))
+        ],
         "severities": [s.value for s in reversed(SEVERITY_ORDER)],
         "threshold": run.fail_on.value,
     }

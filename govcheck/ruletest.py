@@ -47,12 +47,16 @@ def case_programme(base: Source, loaded: LoadedRule, case: Case) -> Programme:
     return validate(Programme, source)
 
 
-def run_cases(catalogue: Catalogue, checkers: dict[int | None, Checker] | None = None) -> Iterator[CaseResult]:
+def run_cases(
+    catalogue: Catalogue, checkers: dict[int | None, Checker] | None = None
+) -> Iterator[CaseResult]:
     """Every case of every rule, each checked against the whole catalogue."""
     base = base_programme()
     checkers = {} if checkers is None else checkers
     for loaded in catalogue.rules:
-        cases = [(c, False) for c in loaded.rule.tests.passing] + [(c, True) for c in loaded.rule.tests.failing]
+        cases = [(c, False) for c in loaded.rule.tests.passing] + [
+            (c, True) for c in loaded.rule.tests.failing
+        ]
         for case, expect in cases:
             if case.gate not in checkers:
                 checkers[case.gate] = Checker(catalogue, gate=case.gate)

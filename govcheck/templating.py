@@ -109,8 +109,13 @@ def rich_escape(text: Any) -> str:
 def wrapped(text: Any, indent: int, width: int) -> str:
     """Wrap to the console width, continuing lines at `indent` (apply before escaping)."""
     pad = " " * indent
-    return textwrap.fill(" ".join(str(text).split()), width=max(width, indent + 30), initial_indent=pad,
-                         subsequent_indent=pad, break_on_hyphens=False).lstrip()
+    return textwrap.fill(
+        " ".join(str(text).split()),
+        width=max(width, indent + 30),
+        initial_indent=pad,
+        subsequent_indent=pad,
+        break_on_hyphens=False,
+    ).lstrip()
 
 
 def rich_block(text: Any) -> str:

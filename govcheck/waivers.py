@@ -34,8 +34,10 @@ class Waiver(BaseModel):
     def matches(self, finding: Finding) -> bool:
         if finding.rule_id != self.rule or not fnmatch.fnmatchcase(finding.location.file, self.file):
             return False
-        return self.path is None or finding.location.path == self.path or finding.location.path.startswith(
-            self.path.rstrip("/") + "/"
+        return (
+            self.path is None
+            or finding.location.path == self.path
+            or finding.location.path.startswith(self.path.rstrip("/") + "/")
         )
 
     def describe(self) -> str:
@@ -72,7 +74,9 @@ def apply_waivers(
                 expired_hits.add(i)
                 continue
             used.add(i)
-            return Suppression(kind="waiver", justification=w.reason, owner=w.owner, expires=w.expires.isoformat())
+            return Suppression(
+                kind="waiver", justification=w.reason, owner=w.owner, expires=w.expires.isoformat()
+            )
         return None
 
     result = suppress(outcomes, decide)
@@ -80,7 +84,9 @@ def apply_waivers(
     for i, w in enumerate(waivers):
         if w.expires < today:
             state = "its finding fails again" if i in expired_hits else "it matches no finding"
-            notices.append(f"{source}: waiver {i + 1} ({w.describe()}) expired on {w.expires.isoformat()}; {state}")
+            notices.append(
+                f"{source}: waiver {i + 1} ({w.describe()}) expired on {w.expires.isoformat()}; {state}"
+            )
         elif i not in used:
             notices.append(f"{source}: waiver {i + 1} ({w.describe()}) matches no finding")
     return result, tuple(notices)

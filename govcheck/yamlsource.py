@@ -67,8 +67,10 @@ class Source:
         for token in pointer.split("/")[1:] if pointer else ():
             key = token.replace("~1", "/").replace("~0", "~")
             if isinstance(node, yaml.MappingNode):
-                entry = next((kv for kv in node.value if isinstance(kv[0], yaml.ScalarNode)
-                              and kv[0].value == key), None)
+                entry = next(
+                    (kv for kv in node.value if isinstance(kv[0], yaml.ScalarNode) and kv[0].value == key),
+                    None,
+                )
                 if entry is None:
                     break
                 start, node = entry[0].start_mark, entry[1]

@@ -272,8 +272,14 @@ def migration_chart(c: ChartData) -> MigrationChart | None:
         return None
     n = len(c.migration)
     rotate = n > 7
-    box = Box(width=WIDTH, height=300 if rotate else 280, left=56, right=WIDTH - 40, top=28,
-              bottom=230 if rotate else 240)
+    box = Box(
+        width=WIDTH,
+        height=300 if rotate else 280,
+        left=56,
+        right=WIDTH - 40,
+        top=28,
+        bottom=230 if rotate else 240,
+    )
     _, y_hi, y_step = nice_range(0, max(c.migration_total, 1), 5, integer=True)
     y = Linear(0, y_hi, box.bottom, box.top)
     slot = box.plot_width / n
@@ -282,14 +288,33 @@ def migration_chart(c: ChartData) -> MigrationChart | None:
     groups = []
     for i, cp in enumerate(c.migration):
         centre = box.left + slot * (i + 0.5)
-        planned = Bar(round(centre - bar - 2, 1), y(cp.planned), round(bar, 1),
-                      round(box.bottom - y(cp.planned), 1), cp.planned, "planned")
+        planned = Bar(
+            round(centre - bar - 2, 1),
+            y(cp.planned),
+            round(bar, 1),
+            round(box.bottom - y(cp.planned), 1),
+            cp.planned,
+            "planned",
+        )
         done = None
         if cp.done is not None:
-            done = Bar(round(centre + 2, 1), y(cp.done), round(bar, 1), round(box.bottom - y(cp.done), 1),
-                       cp.done, "done-short" if cp.done < cp.planned else "done")
-        groups.append(Group(cp.date, round(centre, 1), _label(planned, y(c.migration_total)),
-                            _label(done, y(c.migration_total)) if done else None, _date(cp.date) > today))
+            done = Bar(
+                round(centre + 2, 1),
+                y(cp.done),
+                round(bar, 1),
+                round(box.bottom - y(cp.done), 1),
+                cp.done,
+                "done-short" if cp.done < cp.planned else "done",
+            )
+        groups.append(
+            Group(
+                cp.date,
+                round(centre, 1),
+                _label(planned, y(c.migration_total)),
+                _label(done, y(c.migration_total)) if done else None,
+                _date(cp.date) > today,
+            )
+        )
     return MigrationChart(
         box=box,
         y_ticks=[Tick(y(v), int(v)) for v in _steps(0, y_hi, y_step)],
@@ -349,8 +374,14 @@ def slip_chart(c: ChartData) -> SlipChart | None:
     rows_h = row_h * len(c.milestones)
     early = any(m.slip_days < 0 for m in c.milestones)
     # Value labels ("-19 days", "+917 days · overdue") need room at the ends of the bars.
-    box = Box(width=WIDTH, height=top + rows_h + 44, left=label_w + (80 if early else 16), right=WIDTH - 120,
-              top=top, bottom=top + rows_h)
+    box = Box(
+        width=WIDTH,
+        height=top + rows_h + 44,
+        left=label_w + (80 if early else 16),
+        right=WIDTH - 120,
+        top=top,
+        bottom=top + rows_h,
+    )
     slips = [m.slip_days for m in c.milestones]
     lo, hi, step = nice_range(min(0, *slips), max(0, *slips) or 30, 5, integer=True)
     x = Linear(lo, hi, box.left, box.right)
@@ -365,22 +396,24 @@ def slip_chart(c: ChartData) -> SlipChart | None:
             kind = "late"
         else:
             kind = "early" if m.slip_days < 0 else "on-time"
-        rows.append(SlipRow(
-            y=y0 + 8,
-            centre=y0 + row_h / 2,
-            name=" ".join(m.name.split()),
-            lines=name_lines(m.name, 36),
-            baseline=m.baseline,
-            latest=m.latest,
-            slip=m.slip_days,
-            bar_x=min(zero, end),
-            bar_width=max(abs(end - zero), 2.0),
-            value_x=end + 6 if m.slip_days >= 0 else end - 6,
-            value_anchor="start" if m.slip_days >= 0 else "end",
-            kind=kind,
-            achieved=m.achieved,
-            overdue=m.overdue,
-        ))
+        rows.append(
+            SlipRow(
+                y=y0 + 8,
+                centre=y0 + row_h / 2,
+                name=" ".join(m.name.split()),
+                lines=name_lines(m.name, 36),
+                baseline=m.baseline,
+                latest=m.latest,
+                slip=m.slip_days,
+                bar_x=min(zero, end),
+                bar_width=max(abs(end - zero), 2.0),
+                value_x=end + 6 if m.slip_days >= 0 else end - 6,
+                value_anchor="start" if m.slip_days >= 0 else "end",
+                kind=kind,
+                achieved=m.achieved,
+                overdue=m.overdue,
+            )
+        )
     ticks = [Tick(x(v), int(v)) for v in _steps(lo, hi, step)]
     return SlipChart(box=box, label_x=label_w, x_ticks=ticks, zero_x=zero, rows=rows, row_height=row_h)
 
@@ -428,9 +461,18 @@ def rating_chart(counts: dict[str, int]) -> RatingChart:
         n = counts.get(rating, 0)
         centre = box.left + slot * (i + 0.5)
         width = slot * 0.6
-        bars.append(RatingBar(rating, n, round(centre - width / 2, 1), y(n), round(width, 1),
-                              round(box.bottom - y(n), 1), round(centre, 1),
-                              tuple("r-" + part.lower() for part in rating.split("/"))))
+        bars.append(
+            RatingBar(
+                rating,
+                n,
+                round(centre - width / 2, 1),
+                y(n),
+                round(width, 1),
+                round(box.bottom - y(n), 1),
+                round(centre, 1),
+                tuple("r-" + part.lower() for part in rating.split("/")),
+            )
+        )
     return RatingChart(box=box, y_ticks=[Tick(y(v), int(v)) for v in _steps(0, hi, step)], bars=bars)
 
 
@@ -459,8 +501,14 @@ def category_chart(run: Run, failing: Sequence[tuple[str, int]]) -> CategoryChar
     above the run's threshold), programmes with any active finding in it, and its findings."""
     reports = run.reports
     row_h = 28
-    box = Box(width=WIDTH, height=20 + row_h * len(failing) + 40, left=150, right=WIDTH - 80, top=16,
-              bottom=16 + row_h * len(failing))
+    box = Box(
+        width=WIDTH,
+        height=20 + row_h * len(failing) + 40,
+        left=150,
+        right=WIDTH - 80,
+        top=16,
+        bottom=16 + row_h * len(failing),
+    )
     _, hi, step = nice_range(0, max(len(reports), 1), 5, integer=True)
     x = Linear(0, hi, box.left, box.right)
     rows = []
@@ -468,8 +516,18 @@ def category_chart(run: Run, failing: Sequence[tuple[str, int]]) -> CategoryChar
         active = [[f for f in r.findings if f.active and f.category == category] for r in reports]
         affected = sum(1 for a in active if a)
         y0 = box.top + i * row_h
-        rows.append(CategoryRow(category, n, affected, sum(len(a) for a in active), y0 + 5, y0 + row_h / 2,
-                                round(x(n) - box.left, 1), round(x(affected) - box.left, 1)))
+        rows.append(
+            CategoryRow(
+                category,
+                n,
+                affected,
+                sum(len(a) for a in active),
+                y0 + 5,
+                y0 + row_h / 2,
+                round(x(n) - box.left, 1),
+                round(x(affected) - box.left, 1),
+            )
+        )
     ticks = [Tick(x(v), int(v)) for v in _steps(0, hi, step)]
     return CategoryChart(box=box, x_ticks=ticks, rows=rows, row_height=row_h)
 

@@ -30,14 +30,23 @@ def report_json(r: Report | FileError) -> dict[str, Any]:
     if isinstance(r, FileError):
         return {
             "programme": {"source": r.source},
-            "error": {"message": r.message, "line": r.line, "column": r.column, "field": r.field, "text": r.text},
+            "error": {
+                "message": r.message,
+                "line": r.line,
+                "column": r.column,
+                "field": r.field,
+                "text": r.text,
+            },
         }
     return {
         "govcheck_version": r.govcheck_version,
         "programme": r.programme.model_dump(),
         "rating": r.rating.conclusion,
         "rating_because": list(r.rating.because),
-        "value_for_money": {"conclusion": r.value_for_money.conclusion, "because": list(r.value_for_money.because)},
+        "value_for_money": {
+            "conclusion": r.value_for_money.conclusion,
+            "because": list(r.value_for_money.because),
+        },
         "findings": [finding_json(f) for f in r.findings],
         "summary": {"by_severity": r.by_severity(), "suppressed": r.suppressed},
     }

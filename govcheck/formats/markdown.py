@@ -10,7 +10,9 @@ from govcheck.report import Run
 VFM_SENTENCES = {
     "not_achieved": "has not achieved value for money to date",
     "at_risk": "is at risk of not achieving value for money",
-    "not_yet_determinable": "cannot yet be shown to achieve value for money: no benefits were due by the assessment date",
+    "not_yet_determinable": (
+        "cannot yet be shown to achieve value for money: no benefits were due by the assessment date"
+    ),
     "achieved": "is, on the evidence given, on course to achieve value for money",
 }
 RATING_MEANING = {

@@ -11,8 +11,21 @@ from govcheck.formats.jsonout import dumps
 from govcheck.portfolio import summary
 from govcheck.report import Run
 
-CSV_COLUMNS = ("source", "id", "name", "department", "rating", "value_for_money",
-               "critical", "high", "medium", "low", "info", "worst", "error")
+CSV_COLUMNS = (
+    "source",
+    "id",
+    "name",
+    "department",
+    "rating",
+    "value_for_money",
+    "critical",
+    "high",
+    "medium",
+    "low",
+    "info",
+    "worst",
+    "error",
+)
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 

@@ -16,7 +16,13 @@ RATING_STYLE = {
     "Amber/Red": "bold white on red3",
     "Red": "bold white on red",
 }
-SEVERITY_STYLE = {"critical": "bold white on red", "high": "bold red", "medium": "yellow", "low": "cyan", "info": "dim"}
+SEVERITY_STYLE = {
+    "critical": "bold white on red",
+    "high": "bold red",
+    "medium": "yellow",
+    "low": "cyan",
+    "info": "dim",
+}
 
 
 def console_width() -> int:
@@ -42,8 +48,13 @@ def to_console_text(markup: str, *, color: bool, width: int | None = None) -> st
     from rich.console import Console
 
     console = Console(
-        record=True, force_terminal=color, no_color=not color, width=width or 1000, file=_Null(),
-        highlight=False, soft_wrap=True,
+        record=True,
+        force_terminal=color,
+        no_color=not color,
+        width=width or 1000,
+        file=_Null(),
+        highlight=False,
+        soft_wrap=True,
     )
     console.print(markup, end="")
     return console.export_text(styles=color)
