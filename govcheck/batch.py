@@ -69,7 +69,10 @@ def expand(inputs: Sequence[str | os.PathLike[str]]) -> list[str | FileError]:
         text = os.fspath(item)
         path = Path(text)
         if path.is_dir():
-            for found in sorted(p for p in path.rglob("*") if p.suffix in SUFFIXES and p.is_file()):
+            found_any = sorted(p for p in path.rglob("*") if p.suffix in SUFFIXES and p.is_file())
+            if not found_any:
+                out.append(_missing(text, "no programme files (*.yaml, *.yml) in this directory"))
+            for found in found_any:
                 add(found)
         elif not path.exists() and glob.has_magic(text):
             matches = sorted(glob.glob(text, recursive=True))

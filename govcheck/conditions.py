@@ -71,6 +71,8 @@ def _check_value(name: str, ann: Any, value: Any) -> None:
         if value not in choices or not isinstance(value, str):
             raise ConditionError(f"{name} is one of {', '.join(map(repr, choices))}; got {value!r}")
         return
+    if isinstance(value, float) and value and not 1e-4 <= abs(value) <= 1e15:
+        raise ConditionError(f"{name}: {value!r} is outside the range the engine reads (1e-4 to 1e15)")
     ok = {
         bool: isinstance(value, bool),
         int: isinstance(value, int) and not isinstance(value, bool),

@@ -32,6 +32,10 @@ with warnings.catch_warnings():
 
 Pattern = dict[str, Any]
 RULESET = "govcheck"
+#: Floats the engine can read: it rejects JSON numbers written with an exponent and no decimal
+#: point, which is how Python writes floats from 1e16 up and below 1e-4.
+FLOAT_MAX = 1e15
+FLOAT_MIN = 1e-4
 
 
 @dataclass(frozen=True)
@@ -103,7 +107,7 @@ class Engine:
         sid = f"doc{next(self._sessions)}"
         self._outcome, self._areas, self._pending, self._kinds = Outcome(), {}, [], set()
         try:
-            self._assert({**programme, "kind": "programme", "id": "programme", "sid": sid})
+            self._assert({**_readable(programme), "kind": "programme", "id": "programme", "sid": sid})
             # Findings (and tallies of the areas they fall in) go back into the same session in
             # one batch, where the conclusion rules consume them: one round trip, not one each.
             if self._pending:
@@ -195,6 +199,20 @@ class Engine:
 _AREAS = "areas>="
 _KIND = "kind="
 _FACT_KIND = {"finding": "finding", "areas": "tally", "programme": "programme"}
+
+
+def _readable(value: Any) -> Any:
+    """Bring floats into the range the engine reads: tiny ones to 0, huge ones to +-FLOAT_MAX.
+
+    Facts are counts, shares and sums of money, so the clamping never changes a comparison
+    with a threshold inside the same range (which conditions.check enforces)."""
+    if isinstance(value, dict):
+        return {k: _readable(v) for k, v in value.items()}
+    if isinstance(value, float):
+        if abs(value) < FLOAT_MIN:
+            return 0.0
+        return max(-FLOAT_MAX, min(FLOAT_MAX, value))
+    return value
 
 
 def _kind(kind: str, pattern: Pattern) -> Pattern:

@@ -7,7 +7,17 @@ import math
 from enum import Enum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic import Strict as StrictMode
 
 EARLIEST = dt.date(1900, 1, 1)
@@ -48,7 +58,8 @@ class Dated(Strict):
 class Money(Strict):
     """An amount of money in one currency, e.g. `{amount: 94000000, currency: GBP}`."""
 
-    amount: StrictFloat = Field(ge=0, description="Non-negative, finite.")
+    # allow_inf_nan=False: NaN must fail as "not finite", not as "not >= 0".
+    amount: StrictFloat = Field(ge=0, allow_inf_nan=False, description="Non-negative, finite.")
     currency: str = Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code, e.g. GBP.")
 
     @field_validator("amount")
@@ -312,12 +323,25 @@ class Programme(Dated):
     changes: tuple[Change, ...] = ()
     delivery: Delivery = Delivery()
 
+    # Field validators, not the model validator, so the error names the field and its line.
+    @field_validator("start_date", mode="after")
+    @classmethod
+    def _after_assessment(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        assessed = info.data.get("assessment_date")
+        if value and assessed and assessed < value:
+            raise ValueError(f"is after the assessment_date ({assessed.isoformat()})")
+        return value
+
+    @field_validator("planned_end_date", mode="after")
+    @classmethod
+    def _after_start(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        start = info.data.get("start_date")
+        if value and start and value < start:
+            raise ValueError(f"is before the start_date ({start.isoformat()})")
+        return value
+
     @model_validator(mode="after")
     def _coherent(self) -> Programme:
-        if self.start_date and self.planned_end_date and self.planned_end_date < self.start_date:
-            raise ValueError("planned_end_date is before start_date")
-        if self.start_date and self.assessment_date < self.start_date:
-            raise ValueError("assessment_date is before start_date")
         currencies = {m.currency for m in _money(self)}
         if len(currencies) > 1:
             raise ValueError(f"all amounts must share one currency, found {sorted(currencies)}")

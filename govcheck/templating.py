@@ -95,15 +95,23 @@ def rule_environment() -> jinja2.Environment:
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: Any) -> str:
+    """Text with control characters (terminal escape sequences among them) made visible and inert."""
+    return _CONTROL.sub("\ufffd", str(text))
+
+
 def md(text: Any) -> str:
     """Markdown-escape a value and fold it onto one line so it cannot change the structure."""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(printable(text).split()))
 
 
 def rich_escape(text: Any) -> str:
     from rich.markup import escape
 
-    return escape(" ".join(str(text).split()))
+    return escape(" ".join(printable(text).split()))
 
 
 def wrapped(text: Any, indent: int, width: int) -> str:
@@ -122,7 +130,7 @@ def rich_block(text: Any) -> str:
     """Escape rich markup but keep the line breaks of pre-wrapped text."""
     from rich.markup import escape
 
-    return escape(str(text))
+    return escape(printable(text))
 
 
 def report_environment() -> jinja2.Environment:

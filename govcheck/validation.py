@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from govcheck.errors import GovcheckError, InputError
-from govcheck.yamlsource import Source, escape_pointer_token
+from govcheck.yamlsource import Source, escape_pointer_token, field_name
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -47,7 +47,7 @@ def located(
         file=source.path,
         line=line,
         column=column,
-        field=".".join(str(p) for p in loc) or None,
+        field=field_name(loc),
     )
 
 
