@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from govcheck.catalogue import Catalogue, configure, load_catalogue
-from govcheck.checker import Checker
+from govcheck.checker import Checker, file_error
 from govcheck.errors import InputError
 from govcheck.report import FileError, Outcome
 from govcheck.yamlsource import display_path
@@ -71,13 +71,13 @@ def expand(inputs: Sequence[str | os.PathLike[str]]) -> list[str | FileError]:
         if path.is_dir():
             found_any = sorted(p for p in path.rglob("*") if p.suffix in SUFFIXES and p.is_file())
             if not found_any:
-                out.append(_missing(text, "no programme files (*.yaml, *.yml) in this directory"))
+                out.append(_error(text, "no programme files (*.yaml, *.yml) in this directory"))
             for found in found_any:
                 add(found)
         elif not path.exists() and glob.has_magic(text):
             matches = sorted(glob.glob(text, recursive=True))
             if not matches:
-                out.append(_missing(text, "no file matches this pattern"))
+                out.append(_error(text, "no file matches this pattern"))
             for match in matches:
                 add(Path(match))
         else:
@@ -85,9 +85,8 @@ def expand(inputs: Sequence[str | os.PathLike[str]]) -> list[str | FileError]:
     return out
 
 
-def _missing(name: str, message: str) -> FileError:
-    error = InputError(message, file=display_path(name))
-    return FileError(source=error.file or name, message=message, text=str(error))
+def _error(name: str, message: str) -> FileError:
+    return file_error(InputError(message, file=display_path(name)), name)
 
 
 _worker: Checker | None = None
@@ -107,7 +106,7 @@ def _safe_check(checker: Checker, path: str) -> Outcome:
     try:
         return checker.check_path(path)
     except Exception as exc:  # noqa: BLE001 - one bad file must never cost the others their results
-        return _missing(path, f"internal error while checking: {type(exc).__name__}: {exc}")
+        return _error(path, f"internal error while checking: {type(exc).__name__}: {exc}")
 
 
 def iter_check(
@@ -172,4 +171,4 @@ def _isolated(path: str, settings: Settings) -> Outcome:
         with ProcessPoolExecutor(max_workers=1, initializer=_init_worker, initargs=(settings,)) as pool:
             return pool.submit(_check_one, path).result()
     except BrokenProcessPool:
-        return _missing(path, "the rule engine crashed on this file")
+        return _error(path, "the rule engine crashed on this file")

@@ -364,9 +364,5 @@ def _catalogue(rules_dirs: Sequence[str] = ()):  # type: ignore[no-untyped-def]
         fail(exc)
 
 
-def run() -> None:  # pragma: no cover - console entry point
-    main(prog_name="govcheck")
-
-
 if __name__ == "__main__":  # pragma: no cover
     main(sys.argv[1:], prog_name=os.path.basename(sys.argv[0]))

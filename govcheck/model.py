@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 from enum import Enum
 from typing import Annotated, Literal
 
@@ -61,13 +60,6 @@ class Money(Strict):
     # allow_inf_nan=False: NaN must fail as "not finite", not as "not >= 0".
     amount: StrictFloat = Field(ge=0, allow_inf_nan=False, description="Non-negative, finite.")
     currency: str = Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code, e.g. GBP.")
-
-    @field_validator("amount")
-    @classmethod
-    def _finite(cls, value: float) -> float:
-        if not math.isfinite(value):
-            raise ValueError("amount must be a finite number")
-        return value
 
 
 class Stage(str, Enum):

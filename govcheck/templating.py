@@ -14,7 +14,6 @@ from typing import Any
 
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
-from markupsafe import Markup
 
 from govcheck.resources import templates_dir
 
@@ -149,5 +148,4 @@ def report_environment() -> jinja2.Environment:
     env.filters["rich"] = rich_escape
     env.filters["rich_block"] = rich_block
     env.filters["wrapped"] = wrapped
-    env.globals["Markup"] = Markup
     return env

@@ -57,9 +57,10 @@ def _message(err: Any, model: type[BaseModel], loc: tuple[Any, ...]) -> str:
     if kind == "extra_forbidden":
         allowed = sorted(fields_at(model, loc[:-1]))
         key = str(loc[-1])
-        hint = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6) or [
-            a for a in allowed if len(key) > 3 and (a.startswith(key) or key.startswith(a))
-        ][:1]
+        hint = (
+            difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+            or [a for a in allowed if len(key) > 3 and (a.startswith(key) or key.startswith(a))][:1]
+        )
         message = "unknown field"
         if hint:
             return f"{message}; did you mean {hint[0]!r}?"
