@@ -8,15 +8,19 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
 from govcheck import __version__
 from govcheck.errors import GovcheckError
 from govcheck.rule import Severity
+
+if TYPE_CHECKING:
+    from govcheck.report import Outcome
+    from govcheck.session import Session
 
 EXIT_INVALID = 2
 SEVERITIES = [s.value for s in Severity]
@@ -99,6 +103,11 @@ def _check_options(default_format: str):  # type: ignore[no-untyped-def]
                 default=None,
                 help="Progress bar [default: on when standard error is a terminal].",
             ),
+            click.option(
+                "--show-suppressed",
+                is_flag=True,
+                help="List waived and baselined findings in the terminal report (default: count them).",
+            ),
         ]
         for option in reversed(options):
             f = option(f)
@@ -138,13 +147,16 @@ def _run(
     waivers: Path | None,
     baseline: Path | None,
     progress: bool | None,
+    show_suppressed: bool,
 ) -> NoReturn:
+    from govcheck.formats import get
+    from govcheck.formats.stream import Meta
     from govcheck.output import emit
-    from govcheck.session import Options, run_check
+    from govcheck.session import Options, Session
 
-    targets = _targets(formats or (default_format,), output)
+    targets = [(get(name), path) for name, path in _targets(formats or (default_format,), output)]
     try:
-        run = run_check(
+        session = Session(
             Options(
                 inputs=tuple(inputs),
                 gate=gate,
@@ -155,23 +167,39 @@ def _run(
                 waivers=waivers,
                 baseline=baseline,
                 progress=progress if progress is not None else sys.stderr.isatty(),
-                charts=any(name.startswith("html") for name, _ in targets),
+                charts=any(fmt.needs_charts for fmt, _ in targets),
             )
         )
+        meta = Meta(__version__, session.fail_on, session.rules, show_suppressed)
+        summary = emit(targets, meta, _echo_errors(session.outcomes()), _echo_notices(session))
     except GovcheckError as exc:
         fail(exc)
-    for error in run.errors:
-        click.echo(f"govcheck: {error.text}", err=True)
-    for notice in run.notices:
-        click.echo(f"govcheck: {notice}", err=True)
-    try:
-        emit(run, targets)
-    except GovcheckError as exc:
-        fail(exc)
-    raise SystemExit(run.exit_code)
+    raise SystemExit(summary.exit_code)
+
+
+def _echo_errors(outcomes: Iterator[Outcome]) -> Iterator[Outcome]:
+    """Each file that could not be checked, as one line on standard error, as it arrives."""
+    from govcheck.report import FileError
+
+    for outcome in outcomes:
+        if isinstance(outcome, FileError):
+            click.echo(f"govcheck: {outcome.text}", err=True)
+        yield outcome
+
+
+def _echo_notices(session: Session) -> Callable[[], tuple[str, ...]]:
+    def notices() -> tuple[str, ...]:
+        found = session.notices()
+        for notice in found:
+            click.echo(f"govcheck: {notice}", err=True)
+        return found
+
+    return notices
 
 
 def _targets(specs: Sequence[str], output: Path | None) -> list[tuple[str, Path | None]]:
+    from govcheck.output import same_destination
+
     known = _format_names()
     targets: list[tuple[str, Path | None]] = []
     for spec in specs:
@@ -192,6 +220,14 @@ def _targets(specs: Sequence[str], output: Path | None) -> list[tuple[str, Path 
         if not to_stdout:
             raise click.BadParameter("--output needs a format without =PATH", param_hint="--output")
         targets = [(n, output if p is None else p) for n, p in targets]
+    for i, (name, path) in enumerate(targets):
+        for other, other_path in targets[:i]:
+            if same_destination(path, other_path):
+                where = "standard output" if path is None else str(path)
+                raise click.BadParameter(
+                    f"{other} and {name} would both be written to {where}; give each its own path",
+                    param_hint="--format",
+                )
     return targets
 
 

@@ -160,16 +160,20 @@ def suppress(
     outcomes: tuple[Outcome, ...], decide: Callable[[Finding], Suppression | None]
 ) -> tuple[Outcome, ...]:
     """Mark the active findings that `decide` suppresses; everything else passes unchanged."""
-    result: list[Outcome] = []
-    for outcome in outcomes:
-        if isinstance(outcome, Report):
-            findings = []
-            for f in outcome.findings:
-                reason = decide(f) if f.active else None
-                findings.append(f if reason is None else f.model_copy(update={"suppression": reason}))
-            outcome = outcome.model_copy(update={"findings": tuple(findings)})
-        result.append(outcome)
-    return tuple(result)
+    return tuple(suppress_one(o, decide) for o in outcomes)
+
+
+def suppress_one(outcome: Outcome, decide: Callable[[Finding], Suppression | None]) -> Outcome:
+    """`suppress` for one outcome, as outcomes stream past."""
+    if not isinstance(outcome, Report):
+        return outcome
+    findings = []
+    changed = False
+    for f in outcome.findings:
+        reason = decide(f) if f.active else None
+        changed |= reason is not None
+        findings.append(f if reason is None else f.model_copy(update={"suppression": reason}))
+    return outcome.model_copy(update={"findings": tuple(findings)}) if changed else outcome
 
 
 class Run(Frozen):

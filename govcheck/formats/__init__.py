@@ -1,54 +1,89 @@
-"""Output formats. Each renders a whole Run through a Jinja template in templates/."""
+"""Output formats: a registry of names, each format imported only when it is used.
+
+A format declares what it can do:
+
+- `streams`: it has a `writer(out)` that writes each outcome as it arrives
+  (`start(meta)`, `outcome(o)`, `finish(summary)`; see govcheck.formats.stream);
+  otherwise it renders a whole Run through its `template` and is run behind a buffering
+  adapter;
+- `console`: its text is rich markup, turned into plain or coloured console text;
+- `needs_charts`: the checker must compute chart series for it.
+"""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, TextIO
 
-from govcheck.report import Run
-from govcheck.templating import report_environment
+if TYPE_CHECKING:
+    from govcheck.formats.stream import Writer
+    from govcheck.report import Run
 
 
 @dataclass(frozen=True)
 class Format:
     name: str
-    template: str
-    context: Callable[[Run], dict[str, Any]]
-    suffix: str
+    template: str = ""
+    context: Callable[[Run], dict[str, Any]] | None = None
+    suffix: str = ""
+    writer: Callable[[TextIO], Writer] | None = None
+    console: bool = False
+    needs_charts: bool = False
+
+    @property
+    def streams(self) -> bool:
+        return self.writer is not None
+
+    def open(self, out: TextIO) -> Writer:
+        """A writer for this format onto `out`."""
+        if self.writer is not None:
+            return self.writer(out)
+        from govcheck.formats.stream import Buffered
+
+        return Buffered(self, out)
+
+    def render(self, run: Run) -> str:
+        """The whole Run as text."""
+        if self.writer is not None:
+            from govcheck.formats.stream import render_run
+
+            return render_run(self, run)
+        assert self.context is not None, f"format {self.name} has neither a writer nor a template"
+        from govcheck.templating import report_environment
+
+        return report_environment().get_template(self.template).render(**self.context(run))
 
 
-def _formats() -> dict[str, Format]:
-    from govcheck.formats import github, gitlab, html, jsonout, junit, markdown, portfolio, sarif, terminal
-
-    return {
-        f.name: f
-        for f in (
-            terminal.FORMAT,
-            markdown.FORMAT,
-            jsonout.FORMAT,
-            portfolio.TERMINAL,
-            portfolio.CSV,
-            portfolio.JSON,
-            sarif.FORMAT,
-            junit.FORMAT,
-            github.FORMAT,
-            gitlab.FORMAT,
-            html.FORMAT,
-            html.PORTFOLIO,
-        )
-    }
+# name -> (module, attribute, capabilities the module does not declare itself)
+_REGISTRY: dict[str, tuple[str, str, dict[str, bool]]] = {
+    "terminal": ("terminal", "FORMAT", {}),
+    "compact": ("compact", "FORMAT", {}),
+    "markdown": ("markdown", "FORMAT", {}),
+    "json": ("jsonout", "FORMAT", {}),
+    "portfolio": ("portfolio", "TERMINAL", {"console": True}),
+    "csv": ("csvout", "FORMAT", {}),
+    "portfolio-json": ("portfolio", "JSON", {}),
+    "sarif": ("sarif", "FORMAT", {}),
+    "junit": ("junit", "FORMAT", {}),
+    "github": ("github", "FORMAT", {}),
+    "gitlab": ("gitlab", "FORMAT", {}),
+    "html": ("html", "FORMAT", {"needs_charts": True}),
+    "html-portfolio": ("html", "PORTFOLIO", {"needs_charts": True}),
+}
 
 
 def names() -> list[str]:
-    return list(_formats())
+    return list(_REGISTRY)
 
 
 def get(name: str) -> Format:
-    return _formats()[name]
+    module, attribute, capabilities = _REGISTRY[name]
+    fmt: Format = getattr(importlib.import_module(f"govcheck.formats.{module}"), attribute)
+    return replace(fmt, name=name, **capabilities) if capabilities else fmt
 
 
 def render(name: str, run: Run) -> str:
     """Render `run` in the named format as text."""
-    fmt = get(name)
-    return report_environment().get_template(fmt.template).render(**fmt.context(run))
+    return get(name).render(run)

@@ -1,12 +1,19 @@
-"""The JSON report: a contract other tools read (see the README)."""
+"""The JSON report: a contract other tools read (see the README).
+
+Always a list, one entry per file in input order, whatever the command and however many
+files: a report, or `{"programme": {"source"}, "error": {...}}` for a file that could not be
+checked. Entries are written as they arrive; the document is byte for byte what
+`json.dumps(entries, indent=2, ensure_ascii=False)` would give, plus a final newline.
+"""
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, TextIO
 
 from govcheck.formats import Format
-from govcheck.report import FileError, Finding, Report, Run
+from govcheck.formats.stream import Meta, Summary
+from govcheck.report import FileError, Finding, Outcome, Report
 
 
 def finding_json(f: Finding) -> dict[str, Any]:
@@ -56,9 +63,49 @@ def dumps(value: Any) -> str:
     return json.dumps(value, indent=2, ensure_ascii=False)
 
 
-def _context(run: Run) -> dict[str, Any]:
-    items = [report_json(o) for o in run.outcomes]
-    return {"document": dumps(items[0] if len(items) == 1 else items)}
+def indented(value: Any, level: int, *, sort_keys: bool = False) -> str:
+    """`value` as indented JSON, to sit `level` levels deep in a larger indented document."""
+    text = json.dumps(value, indent=2, ensure_ascii=False, sort_keys=sort_keys)
+    # JSON strings never hold a raw newline, so every newline here is layout.
+    return text.replace("\n", "\n" + "  " * level)
 
 
-FORMAT = Format(name="json", template="report.json.j2", context=_context, suffix=".json")
+class ArrayWriter:
+    """A JSON array written one item at a time, laid out as json.dumps(indent=2) lays it out."""
+
+    def __init__(self, out: TextIO, level: int = 0, *, sort_keys: bool = False) -> None:
+        self.out = out
+        self.level = level
+        self.sort_keys = sort_keys
+        self.count = 0
+
+    def open(self) -> None:
+        self.out.write("[")
+
+    def item(self, value: Any) -> None:
+        pad = "  " * (self.level + 1)
+        self.out.write(("\n" if self.count == 0 else ",\n") + pad)
+        self.out.write(indented(value, self.level + 1, sort_keys=self.sort_keys))
+        self.count += 1
+
+    def close(self) -> None:
+        self.out.write("\n" + "  " * self.level + "]" if self.count else "]")
+
+
+class JsonWriter:
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self.array = ArrayWriter(out)
+
+    def start(self, meta: Meta) -> None:
+        self.array.open()
+
+    def outcome(self, outcome: Outcome) -> None:
+        self.array.item(report_json(outcome))
+
+    def finish(self, summary: Summary) -> None:
+        self.array.close()
+        self.out.write("\n")
+
+
+FORMAT = Format(name="json", writer=JsonWriter, suffix=".json")
