@@ -305,14 +305,18 @@ def init(path: Path, force: bool) -> None:
     click.echo(f"govcheck: wrote {path}; edit it, then run: govcheck check {path}", err=True)
 
 
+def _rules_dir_option(f):  # type: ignore[no-untyped-def]
+    return click.option(
+        "--rules-dir",
+        "rules_dirs",
+        multiple=True,
+        type=click.Path(path_type=Path),
+        help="Extra rule directory, repeatable.",
+    )(f)
+
+
 @main.group(invoke_without_command=True)
-@click.option(
-    "--rules-dir",
-    "rules_dirs",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="Extra rule directory, repeatable.",
-)
+@_rules_dir_option
 @click.pass_context
 def rules(ctx: click.Context, rules_dirs: Sequence[Path]) -> None:
     """List the rule catalogue (see also: rules show, rules test, rules docs)."""
@@ -341,13 +345,14 @@ def rules(ctx: click.Context, rules_dirs: Sequence[Path]) -> None:
 
 @rules.command("show")
 @click.argument("rule_id")
+@_rules_dir_option
 @click.pass_obj
-def rules_show(rules_dirs: tuple[str, ...], rule_id: str) -> None:
+def rules_show(group_dirs: tuple[str, ...], rule_id: str, rules_dirs: Sequence[Path]) -> None:
     """Explain one rule: what it checks, why, its sources and its test cases."""
     from govcheck.docs import rule_markdown
-    from govcheck.output import write_report
+    from govcheck.output import write_text
 
-    catalogue = _catalogue(rules_dirs)
+    catalogue = _catalogue(_dirs(group_dirs, rules_dirs))
     loaded = catalogue.get(rule_id)
     if loaded is None:
         import difflib
@@ -358,17 +363,21 @@ def rules_show(rules_dirs: tuple[str, ...], rule_id: str) -> None:
             + (f"; did you mean {hint[0]!r}?" if hint else "")
             + "; run 'govcheck rules' for the list"
         )
-    write_report(rule_markdown(loaded), "markdown", None)
+    try:
+        write_text(rule_markdown(loaded), None)
+    except GovcheckError as exc:
+        fail(exc)
 
 
 @rules.command("test")
+@_rules_dir_option
 @click.pass_obj
-def rules_test(rules_dirs: tuple[str, ...]) -> None:
+def rules_test(group_dirs: tuple[str, ...], rules_dirs: Sequence[Path]) -> None:
     """Run the test cases written beside every rule."""
     from govcheck.ruletest import run_cases
 
     failed = 0
-    results = list(run_cases(_catalogue(rules_dirs)))
+    results = list(run_cases(_catalogue(_dirs(group_dirs, rules_dirs))))
     for res in results:
         if not res.ok:
             failed += 1
@@ -379,16 +388,22 @@ def rules_test(rules_dirs: tuple[str, ...]) -> None:
 
 @rules.command("docs")
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), help="Write to a file.")
+@_rules_dir_option
 @click.pass_obj
-def rules_docs(rules_dirs: tuple[str, ...], output: Path | None) -> None:
+def rules_docs(group_dirs: tuple[str, ...], output: Path | None, rules_dirs: Sequence[Path]) -> None:
     """Generate the rule reference (Markdown) from rule metadata and test cases."""
     from govcheck.docs import reference
-    from govcheck.output import write_report
+    from govcheck.output import write_text
 
     try:
-        write_report(reference(_catalogue(rules_dirs)), "markdown", output)
+        write_text(reference(_catalogue(_dirs(group_dirs, rules_dirs))), output)
     except GovcheckError as exc:
         fail(exc)
+
+
+def _dirs(group_dirs: tuple[str, ...], rules_dirs: Sequence[Path]) -> tuple[str, ...]:
+    """Rule directories given before the subcommand (`rules --rules-dir X test`) or after it."""
+    return group_dirs + tuple(str(d) for d in rules_dirs)
 
 
 def _catalogue(rules_dirs: Sequence[str] = ()):  # type: ignore[no-untyped-def]

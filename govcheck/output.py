@@ -218,12 +218,6 @@ def write_text(text: str, output: Path | None, *, console: bool = False) -> None
         raise
 
 
-def write_report(text: str, fmt: str, output: Path | None) -> None:
-    from govcheck.formats import get
-
-    write_text(text, output, console=get(fmt).console)
-
-
 def use_color(output: Path | None) -> bool:
     return output is None and sys.stdout is not None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
 
