@@ -11,8 +11,9 @@ is a date. So, in the schema:
 - a date is an ISO date between 1900 and 2100.
 
 What no JSON Schema can see: whether a value was quoted (govcheck refuses a quoted date and a
-quoted `yes` for a yes/no field, and takes a quoted `'yes'` as text), and whether a whole
-number was written as `2.0` (govcheck wants `2`). Cross-field rules (dates in order, one
+quoted `yes` for a yes/no field, and takes a quoted `'yes'` as text), whether a whole
+number was written as `2.0` (govcheck wants `2`), and text such as `1e3` that YAML 1.2 reads
+as a number. Cross-field rules (dates in order, one
 currency, checkpoints within the total) are checked only by govcheck.
 """
 
