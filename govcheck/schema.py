@@ -8,18 +8,20 @@ is a date. So, in the schema:
 - a yes/no field also takes the words YAML 1.1 reads as booleans (`yes`, `no`, `on`, `off`);
 - a text field refuses those words and anything YAML 1.1 reads as a date, which govcheck
   would not take as text;
-- a date is an ISO date between 1900 and 2100.
+- a date is an ISO date between 1900 and 2100;
+- a number is finite.
 
 What no JSON Schema can see: whether a value was quoted (govcheck refuses a quoted date and a
 quoted `yes` for a yes/no field, and takes a quoted `'yes'` as text), whether a whole
 number was written as `2.0` (govcheck wants `2`), and text such as `1e3` that YAML 1.2 reads
-as a number. Cross-field rules (dates in order, one
+as a number, and `.nan`, which JSON cannot carry. Cross-field rules (dates in order, one
 currency, checkpoints within the total) are checked only by govcheck.
 """
 
 from __future__ import annotations
 
 import json
+import sys
 from typing import Any
 
 from govcheck import __version__
@@ -58,6 +60,8 @@ def _as_govcheck_reads(node: Any) -> Any:
     if kind == "boolean":
         keep = {k: v for k, v in node.items() if k != "type"}
         return {**keep, "anyOf": [{"type": "boolean"}, {"enum": list(YAML11_BOOL_WORDS)}]}
+    if kind == "number" and "maximum" not in node:
+        return {**node, "maximum": sys.float_info.max}  # finite: YAML's .inf is refused
     if kind == "string" and node.get("format") == "date":
         return {**node, "pattern": DATE_PATTERN}
     if kind == "string" and not {"enum", "const", "format"} & set(node):
