@@ -10,7 +10,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 import click
 
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from govcheck.report import Outcome
     from govcheck.session import Session
 
+F = TypeVar("F", bound=Callable[..., object])
 EXIT_INVALID = 2
 SEVERITIES = [s.value for s in Severity]
 
@@ -220,12 +221,12 @@ def _targets(specs: Sequence[str], output: Path | None) -> list[tuple[str, Path 
         if not to_stdout:
             raise click.BadParameter("--output needs a format without =PATH", param_hint="--output")
         targets = [(n, output if p is None else p) for n, p in targets]
-    for i, (name, path) in enumerate(targets):
-        for other, other_path in targets[:i]:
-            if same_destination(path, other_path):
-                where = "standard output" if path is None else str(path)
+    for i, (fmt, place) in enumerate(targets):
+        for other, other_place in targets[:i]:
+            if same_destination(place, other_place):
+                where = "standard output" if place is None else str(place)
                 raise click.BadParameter(
-                    f"{other} and {name} would both be written to {where}; give each its own path",
+                    f"{other} and {fmt} would both be written to {where}; give each its own path",
                     param_hint="--format",
                 )
     return targets
@@ -305,7 +306,7 @@ def init(path: Path, force: bool) -> None:
     click.echo(f"govcheck: wrote {path}; edit it, then run: govcheck check {path}", err=True)
 
 
-def _rules_dir_option(f):  # type: ignore[no-untyped-def]
+def _rules_dir_option(f: F) -> F:
     return click.option(
         "--rules-dir",
         "rules_dirs",

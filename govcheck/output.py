@@ -88,7 +88,7 @@ class ThroughSink(Sink):
     def __init__(self, path: Path) -> None:
         self.name = str(path)
         try:
-            self.handle = open(path, "w", encoding="utf-8", newline="\n")  # noqa: SIM115
+            self.handle = open(path, "w", encoding="utf-8", newline="\n")
         except OSError as exc:
             raise self._fail(exc) from None
 

@@ -73,7 +73,9 @@ def check_rule_ids(source: Source, waivers: tuple[Waiver, ...], known: Collectio
         _, span = source.locate(f"/waivers/{i}/rule")
         hint = difflib.get_close_matches(w.rule, sorted(known), n=1)
         raise RuleError(
-            f"no rule {w.rule!r}" + (f"; did you mean {hint[0]!r}?" if hint else "") + "; see 'govcheck rules'",
+            f"no rule {w.rule!r}"
+            + (f"; did you mean {hint[0]!r}?" if hint else "")
+            + "; see 'govcheck rules'",
             file=source.path,
             line=span.line,
             column=span.column,
@@ -109,8 +111,9 @@ class WaiverCheck:
         for i, w in enumerate(self.waivers):
             if w.expires < self.today:
                 state = "its finding fails again" if i in self.expired_hits else "it matches no finding"
+                expired = w.expires.isoformat()
                 notices.append(
-                    f"{self.source}: waiver {i + 1} ({w.describe()}) expired on {w.expires.isoformat()}; {state}"
+                    f"{self.source}: waiver {i + 1} ({w.describe()}) expired on {expired}; {state}"
                 )
             elif i not in self.used:
                 notices.append(f"{self.source}: waiver {i + 1} ({w.describe()}) matches no finding")

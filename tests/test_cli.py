@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import json
+import os
 import re
 import shutil
 import textwrap
@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import EXAMPLES, ROOT, run_cli
 
 
@@ -388,8 +387,8 @@ def test_compact_gives_one_line_per_active_finding_and_errors_in_the_error_shape
 
 def test_compact_escapes_control_characters(tmp_path: Path) -> None:
     path = _copy(tmp_path)
-    path.write_text(re.sub(r"(?m)^name: .*$", lambda _: 'name: "NGSS\\e[2J\\u0007\\rforged:1:1: critical x y"',
-                           path.read_text()))
+    hostile = 'name: "NGSS\\e[2J\\u0007\\rforged:1:1: critical x y"'
+    path.write_text(re.sub(r"(?m)^name: .*$", lambda _: hostile, path.read_text()))
     result = run_cli("check", "ngss.yaml", "-f", "compact", cwd=tmp_path)
     assert result.returncode == 1, result.stderr
     assert "\x1b" not in result.stdout and "\x07" not in result.stdout and "\r" not in result.stdout

@@ -387,7 +387,8 @@ def test_every_format_fails_exactly_the_findings_at_or_above_the_threshold(
     assert {c.name for c in cases if any(isinstance(r, junitparser.Failure) for r in c.result)} == failing
     assert sum(s.failures for s in suite) == len(failing)
     github = [parse_command(line) for line in out["github"].read_text().splitlines()]
-    errors = {c["properties"]["title"].rsplit("(", 1)[1].rstrip(")") for c in github if c["command"] == "error"}
+    titles = [c["properties"]["title"] for c in github if c["command"] == "error"]
+    errors = {title.rsplit("(", 1)[1].rstrip(")") for title in titles}
     assert errors == failing
     gitlab = json.loads(out["gitlab"].read_text())
     assert {i["check_name"] for i in gitlab if i["severity"] in ("critical", "blocker")} == failing
@@ -471,7 +472,8 @@ def test_junit_skips_waived_findings(tmp_path: Path) -> None:
     case = next(c for c in suite if c.name == "business-case-missing")
     assert case.is_skipped
     assert case.result[0].message == f"waiver: {reason}"
-    failing = [f for f in json_reports("examples/ngss.yaml")[0]["findings"] if f["severity"] in ("critical", "high")]
+    findings = json_reports("examples/ngss.yaml")[0]["findings"]
+    failing = [f for f in findings if f["severity"] in ("critical", "high")]
     assert suite.failures == len(failing) - 1
 
 

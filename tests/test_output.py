@@ -17,7 +17,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
 from conftest import EXAMPLES, ROOT
 
 HEALTHY = str(EXAMPLES / "healthy.yaml")
@@ -133,7 +132,8 @@ def test_a_character_device_is_written_through_even_as_root(tmp_path: Path) -> N
         result = govcheck(*args)
         assert result.returncode == 0, result.stderr
         after = device.stat()
-        assert stat.S_ISCHR(after.st_mode) and after.st_rdev == before.st_rdev and after.st_ino == before.st_ino
+        assert stat.S_ISCHR(after.st_mode)
+        assert (after.st_rdev, after.st_ino) == (before.st_rdev, before.st_ino)
     no_temporary_files(tmp_path)
 
 

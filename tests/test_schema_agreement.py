@@ -8,7 +8,8 @@ replaced by YAML text fragments, keys removed, unknown keys added.
 
 Outside any JSON Schema's sight, so not generated (govcheck/schema.py says why): quotes
 (a quoted date, or a quoted yes/no/on/off, whatever the field), `2.0` for a whole number,
-`1e3` (text to YAML 1.1, a number to YAML 1.2), `.nan` (not in JSON), and the cross-field rules, which are recognised by their messages and set aside.
+`1e3` (text to YAML 1.1, a number to YAML 1.2), `.nan` (not in JSON), and the cross-field
+rules, which are recognised by their messages and set aside.
 """
 
 from __future__ import annotations
@@ -22,11 +23,10 @@ from typing import Any
 import jsonschema
 import pytest
 import yaml
+from conftest import EXAMPLES, ROOT
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
-
-from conftest import EXAMPLES, ROOT
 
 from govcheck.errors import InputError
 from govcheck.model import Programme
@@ -63,8 +63,12 @@ Yaml12Loader.yaml_implicit_resolvers = {}
 for _tag, _pattern, _first in (
     ("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
     ("int", r"^(?:[-+]?[0-9]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
-    ("float", r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
-     "-+0123456789."),
+    (
+        "float",
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+        "-+0123456789.",
+    ),
     ("null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
 ):
     Yaml12Loader.add_implicit_resolver(f"tag:yaml.org,2002:{_tag}", re.compile(_pattern), list(_first))
@@ -97,7 +101,7 @@ def govcheck_verdict(text: str) -> bool | None:
 
 
 def schema_verdict(text: str) -> bool:
-    instance = yaml.load(text, Loader=Yaml12Loader)  # noqa: S506 - a SafeLoader subclass
+    instance = yaml.load(text, Loader=Yaml12Loader)  # a SafeLoader subclass
     return validator().is_valid(json.loads(json.dumps(instance)))
 
 

@@ -15,10 +15,10 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from govcheck.formats.stream import Writer
+    from govcheck.formats.stream import Out, Writer
     from govcheck.report import Run
 
 
@@ -28,7 +28,7 @@ class Format:
     template: str = ""
     context: Callable[[Run], dict[str, Any]] | None = None
     suffix: str = ""
-    writer: Callable[[TextIO], Writer] | None = None
+    writer: Callable[[Out], Writer] | None = None
     console: bool = False
     needs_charts: bool = False
 
@@ -36,7 +36,7 @@ class Format:
     def streams(self) -> bool:
         return self.writer is not None
 
-    def open(self, out: TextIO) -> Writer:
+    def open(self, out: Out) -> Writer:
         """A writer for this format onto `out`."""
         if self.writer is not None:
             return self.writer(out)
@@ -56,21 +56,21 @@ class Format:
         return report_environment().get_template(self.template).render(**self.context(run))
 
 
-# name -> (module, attribute, capabilities the module does not declare itself)
-_REGISTRY: dict[str, tuple[str, str, dict[str, bool]]] = {
-    "terminal": ("terminal", "FORMAT", {}),
-    "compact": ("compact", "FORMAT", {}),
-    "markdown": ("markdown", "FORMAT", {}),
-    "json": ("jsonout", "FORMAT", {}),
-    "portfolio": ("portfolio", "TERMINAL", {"console": True}),
-    "csv": ("csvout", "FORMAT", {}),
-    "portfolio-json": ("portfolio", "JSON", {}),
-    "sarif": ("sarif", "FORMAT", {}),
-    "junit": ("junit", "FORMAT", {}),
-    "github": ("github", "FORMAT", {}),
-    "gitlab": ("gitlab", "FORMAT", {}),
-    "html": ("html", "FORMAT", {"needs_charts": True}),
-    "html-portfolio": ("html", "PORTFOLIO", {"needs_charts": True}),
+# name -> (module, attribute, capabilities the module does not declare itself: console, needs_charts)
+_REGISTRY: dict[str, tuple[str, str, tuple[bool, bool] | None]] = {
+    "terminal": ("terminal", "FORMAT", None),
+    "compact": ("compact", "FORMAT", None),
+    "markdown": ("markdown", "FORMAT", None),
+    "json": ("jsonout", "FORMAT", None),
+    "portfolio": ("portfolio", "TERMINAL", (True, False)),
+    "csv": ("csvout", "FORMAT", None),
+    "portfolio-json": ("portfolio", "JSON", None),
+    "sarif": ("sarif", "FORMAT", None),
+    "junit": ("junit", "FORMAT", None),
+    "github": ("github", "FORMAT", None),
+    "gitlab": ("gitlab", "FORMAT", None),
+    "html": ("html", "FORMAT", (False, True)),
+    "html-portfolio": ("html", "PORTFOLIO", (False, True)),
 }
 
 
@@ -81,7 +81,10 @@ def names() -> list[str]:
 def get(name: str) -> Format:
     module, attribute, capabilities = _REGISTRY[name]
     fmt: Format = getattr(importlib.import_module(f"govcheck.formats.{module}"), attribute)
-    return replace(fmt, name=name, **capabilities) if capabilities else fmt
+    if capabilities is None:
+        return fmt
+    console, needs_charts = capabilities
+    return replace(fmt, name=name, console=console, needs_charts=needs_charts)
 
 
 def render(name: str, run: Run) -> str:

@@ -12,10 +12,10 @@ forge a line or move the cursor. Waived and baselined findings are counted in th
 from __future__ import annotations
 
 import re
-from typing import Any, TextIO
+from typing import Any
 
 from govcheck.formats import Format
-from govcheck.formats.stream import Meta, Summary
+from govcheck.formats.stream import Meta, Out, Summary
 from govcheck.report import FileError, Outcome
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
@@ -23,8 +23,12 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 def one_line(text: Any) -> str:
     """Text on one line: whitespace runs folded to a space, other control characters escaped."""
-    folded = " ".join(str(text).split())
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", folded)
+    return _CONTROL.sub(_escape, " ".join(str(text).split()))
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def _plural(n: int, word: str) -> str:
@@ -32,7 +36,7 @@ def _plural(n: int, word: str) -> str:
 
 
 class CompactWriter:
-    def __init__(self, out: TextIO) -> None:
+    def __init__(self, out: Out) -> None:
         self.out = out
         self.fail_on = "high"
 

@@ -7,10 +7,10 @@ spreadsheet would run as a formula are prefixed with a quote (OWASP CSV injectio
 from __future__ import annotations
 
 import csv
-from typing import Any, TextIO
+from typing import Any
 
 from govcheck.formats import Format
-from govcheck.formats.stream import Meta, Summary
+from govcheck.formats.stream import Meta, Out, Summary
 from govcheck.portfolio import row
 from govcheck.report import FileError, Outcome
 
@@ -39,7 +39,7 @@ def csv_cell(value: Any) -> str:
 
 
 class CsvWriter:
-    def __init__(self, out: TextIO) -> None:
+    def __init__(self, out: Out) -> None:
         self.csv = csv.writer(out, lineterminator="\n")
 
     def start(self, meta: Meta) -> None:

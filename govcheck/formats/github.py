@@ -14,11 +14,11 @@ Waived and baselined findings are left out: annotations list what needs fixing.
 from __future__ import annotations
 
 import re
-from typing import Any, TextIO
+from typing import Any
 
 from govcheck.formats import Format
 from govcheck.formats.fingerprint import posix_path
-from govcheck.formats.stream import Meta, Summary, fails
+from govcheck.formats.stream import Meta, Out, Summary, fails
 from govcheck.report import FileError, Finding, Outcome
 from govcheck.rule import Severity
 
@@ -78,7 +78,7 @@ def error_line(e: FileError) -> str:
 
 
 class GithubWriter:
-    def __init__(self, out: TextIO) -> None:
+    def __init__(self, out: Out) -> None:
         self.out = out
         self.fail_on = Severity.high
 

@@ -12,12 +12,12 @@ Severities follow the run's verdict: the active findings at or above `--fail-on`
 
 from __future__ import annotations
 
-from typing import Any, TextIO
+from typing import Any
 
 from govcheck.formats import Format
 from govcheck.formats.fingerprint import FILE_ERROR, error_fingerprint, posix_path, report_fingerprints
-from govcheck.formats.jsonout import ArrayWriter
-from govcheck.formats.stream import Meta, Summary, fails
+from govcheck.formats.jsontext import ArrayWriter
+from govcheck.formats.stream import Meta, Out, Summary, fails
 from govcheck.report import FileError, Finding, Outcome
 from govcheck.rule import Severity
 
@@ -63,7 +63,7 @@ def error_json(e: FileError) -> dict[str, Any]:
 
 
 class GitlabWriter:
-    def __init__(self, out: TextIO) -> None:
+    def __init__(self, out: Out) -> None:
         self.out = out
         self.array = ArrayWriter(out, sort_keys=True)
         self.fail_on = Severity.high

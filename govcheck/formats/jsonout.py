@@ -9,10 +9,11 @@ checked. Entries are written as they arrive; the document is byte for byte what
 from __future__ import annotations
 
 import json
-from typing import Any, TextIO
+from typing import Any
 
 from govcheck.formats import Format
-from govcheck.formats.stream import Meta, Summary
+from govcheck.formats.jsontext import ArrayWriter
+from govcheck.formats.stream import Meta, Out, Summary
 from govcheck.report import FileError, Finding, Outcome, Report
 
 
@@ -63,37 +64,8 @@ def dumps(value: Any) -> str:
     return json.dumps(value, indent=2, ensure_ascii=False)
 
 
-def indented(value: Any, level: int, *, sort_keys: bool = False) -> str:
-    """`value` as indented JSON, to sit `level` levels deep in a larger indented document."""
-    text = json.dumps(value, indent=2, ensure_ascii=False, sort_keys=sort_keys)
-    # JSON strings never hold a raw newline, so every newline here is layout.
-    return text.replace("\n", "\n" + "  " * level)
-
-
-class ArrayWriter:
-    """A JSON array written one item at a time, laid out as json.dumps(indent=2) lays it out."""
-
-    def __init__(self, out: TextIO, level: int = 0, *, sort_keys: bool = False) -> None:
-        self.out = out
-        self.level = level
-        self.sort_keys = sort_keys
-        self.count = 0
-
-    def open(self) -> None:
-        self.out.write("[")
-
-    def item(self, value: Any) -> None:
-        pad = "  " * (self.level + 1)
-        self.out.write(("\n" if self.count == 0 else ",\n") + pad)
-        self.out.write(indented(value, self.level + 1, sort_keys=self.sort_keys))
-        self.count += 1
-
-    def close(self) -> None:
-        self.out.write("\n" + "  " * self.level + "]" if self.count else "]")
-
-
 class JsonWriter:
-    def __init__(self, out: TextIO) -> None:
+    def __init__(self, out: Out) -> None:
         self.out = out
         self.array = ArrayWriter(out)
 

@@ -18,11 +18,11 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
-from typing import Any, TextIO
+from typing import Any
 
 from govcheck.formats import Format
 from govcheck.formats.fingerprint import FILE_ERROR
-from govcheck.formats.stream import Meta, Summary, fails
+from govcheck.formats.stream import Meta, Out, Summary, fails
 from govcheck.report import FileError, Finding, Outcome, Report, RuleInfo
 from govcheck.rule import Severity
 
@@ -64,9 +64,7 @@ def _warning(f: Finding) -> str:
     return f"{f.severity.value}: {f.title}: {f.message} at {_where(f)}"
 
 
-def _case(
-    classname: str, name: str, file: str, findings: list[Finding], fail_on: Severity
-) -> dict[str, Any]:
+def _case(classname: str, name: str, file: str, findings: list[Finding], fail_on: Severity) -> dict[str, Any]:
     active = [f for f in findings if f.active]
     failing = [f for f in active if fails(f, fail_on)]
     below = [f for f in active if not fails(f, fail_on)]
@@ -142,7 +140,7 @@ def _suite(
 
 
 class JunitWriter:
-    def __init__(self, out: TextIO) -> None:
+    def __init__(self, out: Out) -> None:
         from govcheck.templating import report_environment
 
         self.out = out

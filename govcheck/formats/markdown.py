@@ -5,10 +5,8 @@ One template renders one outcome; reports are written as they arrive, separated 
 
 from __future__ import annotations
 
-from typing import TextIO
-
 from govcheck.formats import Format
-from govcheck.formats.stream import Meta, Summary
+from govcheck.formats.stream import Meta, Out, Summary
 from govcheck.report import Outcome
 from govcheck.vocab import RATING_MEANING, VFM_SENTENCES, letters
 
@@ -16,7 +14,7 @@ __all__ = ["FORMAT", "RATING_MEANING", "VFM_SENTENCES", "letters"]  # html.py im
 
 
 class MarkdownWriter:
-    def __init__(self, out: TextIO) -> None:
+    def __init__(self, out: Out) -> None:
         from govcheck.templating import report_environment
 
         self.out = out

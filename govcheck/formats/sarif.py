@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import json
 from pathlib import PurePath
-from typing import Any, TextIO
+from typing import Any
 from urllib.parse import quote
 
 from govcheck.formats import Format
 from govcheck.formats.fingerprint import FILE_ERROR, VERSION, posix_path, report_fingerprints
-from govcheck.formats.jsonout import ArrayWriter, indented
-from govcheck.formats.stream import Meta, Summary
+from govcheck.formats.jsontext import ArrayWriter, indented
+from govcheck.formats.stream import Meta, Out, Summary
 from govcheck.report import FileError, Finding, Location, Outcome, Report, RuleInfo
 from govcheck.rule import Severity
 
@@ -32,7 +32,6 @@ NOTIFICATIONS = (
     {"id": FILE_ERROR, "shortDescription": {"text": "A programme file could not be read or validated."}},
     {"id": NOTICE, "shortDescription": {"text": "A run-level notice, e.g. an expired or unused waiver."}},
 )
-
 
 
 def level(severity: Severity, fail_on: Severity = Severity.high, *, active: bool = True) -> str:
@@ -164,7 +163,7 @@ def error_json(e: FileError) -> dict[str, Any]:
 
 
 class SarifWriter:
-    def __init__(self, out: TextIO) -> None:
+    def __init__(self, out: Out) -> None:
         self.out = out
         self.results = ArrayWriter(out, 3, sort_keys=True)
         self.fail_on = Severity.high

@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol, TextIO
+from typing import TYPE_CHECKING, Protocol
 
 from govcheck.report import FileError, Finding, Outcome, RuleInfo, Run
 from govcheck.rule import SEVERITY_ORDER, Severity
@@ -40,6 +40,12 @@ class Summary:
     by_severity: dict[str, int] = field(default_factory=dict)
     failing: int = 0
     suppressed: int = 0
+
+
+class Out(Protocol):
+    """Where a writer writes: a text stream, a file being written, or a console converter."""
+
+    def write(self, text: str, /) -> int: ...
 
 
 class Writer(Protocol):
@@ -131,7 +137,7 @@ class Buffered:
     It keeps every outcome until the end: use it only where the format needs them all.
     """
 
-    def __init__(self, fmt: Format, out: TextIO) -> None:
+    def __init__(self, fmt: Format, out: Out) -> None:
         self.fmt = fmt
         self.out = out
         self.meta: Meta | None = None

@@ -7,10 +7,9 @@ Waived and baselined findings are counted, not printed, unless `show_suppressed`
 from __future__ import annotations
 
 import shutil
-from typing import TextIO
 
 from govcheck.formats import Format
-from govcheck.formats.stream import Meta, Summary
+from govcheck.formats.stream import Meta, Out, Summary
 from govcheck.report import Outcome
 from govcheck.vocab import RATING_MEANING, RATING_STYLE, SEVERITY_STYLE, VFM_SENTENCES
 
@@ -22,7 +21,7 @@ def console_width() -> int:
 
 
 class TerminalWriter:
-    def __init__(self, out: TextIO) -> None:
+    def __init__(self, out: Out) -> None:
         from govcheck.templating import report_environment
 
         self.out = out
