@@ -8,8 +8,11 @@ splits lines the way the Actions runner does, GitLab Code Quality as its JSON.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -627,3 +630,48 @@ def test_cli_writes_ci_format_to_a_file(tmp_path: Path, fmt: str, suffix: str) -
     assert result.stdout == ""
     text = out.read_text(encoding="utf-8")
     assert text and text == cli("ngss.yaml", "-f", fmt, cwd=tmp_path)  # the same report as on standard output
+
+
+# --- Streaming: the same bytes whatever --jobs, and only the formats used are imported ----------
+
+STREAMED = ("json", "compact", "csv", "terminal", "markdown", "sarif", "junit", "github", "gitlab")
+
+
+def test_every_streamed_format_is_byte_identical_whatever_jobs(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for i in range(6):
+        for name in ("healthy", "ngss", "troubled"):
+            (corpus / f"{i}-{name}.yaml").write_text((EXAMPLES / f"{name}.yaml").read_text())
+    (corpus / "3-broken.yaml").write_text("id: [\n")
+    outputs = {}
+    for jobs in ("1", "2"):
+        out = tmp_path / f"jobs{jobs}"
+        out.mkdir()
+        result = run_cli(
+            "check", str(corpus), "--jobs", jobs, *(a for f in STREAMED for a in ("-f", f"{f}={out / f}")),
+            env={**os.environ, "NO_COLOR": "1", "COLUMNS": "100"},
+        )
+        assert result.returncode == 2, result.stderr
+        outputs[jobs] = {f: (out / f).read_bytes() for f in STREAMED}
+    assert outputs["1"] == outputs["2"]
+    reports = json.loads(outputs["1"]["json"])
+    assert len(reports) == 19 and [i for i, r in enumerate(reports) if "error" in r] == [9]
+
+
+def test_only_the_formats_used_are_imported() -> None:
+    probe = (
+        "import runpy, sys\n"
+        "sys.argv = ['govcheck', 'check', 'examples/healthy.yaml', '-f', 'compact']\n"
+        "try:\n"
+        "    runpy.run_module('govcheck', run_name='__main__')\n"
+        "except SystemExit as exc:\n"
+        "    code = exc.code\n"
+        "loaded = sorted(m for m in sys.modules if m.startswith('govcheck.formats.'))\n"
+        "print(code, ' '.join(loaded), file=sys.stderr)\n"
+    )
+    command = [sys.executable, "-c", probe]
+    result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=120)
+    code, _, loaded = result.stderr.strip().splitlines()[-1].partition(" ")
+    assert code == "0", result.stderr
+    assert set(loaded.split()) == {"govcheck.formats.compact", "govcheck.formats.stream"}, loaded
