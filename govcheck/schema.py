@@ -25,7 +25,7 @@ import sys
 from typing import Any
 
 from govcheck import __version__
-from govcheck.model import EARLIEST, LATEST, Programme
+from govcheck.model import EARLIEST, LATEST, UNKNOWN, Programme
 
 #: What YAML 1.1 reads as booleans beyond YAML 1.2's true/false.
 YAML11_BOOL_WORDS = tuple(
@@ -34,12 +34,27 @@ YAML11_BOOL_WORDS = tuple(
 #: What YAML 1.1 (PyYAML's timestamp resolver) reads as a date or a date and time.
 YAML11_TIMESTAMP = r"^[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?([Tt \t]|$)"
 DATE_PATTERN = r"^(19[0-9][0-9]|20[0-9][0-9]|2100)-[0-9][0-9]-[0-9][0-9]$"
+_NOT_DESCRIBED = {"const": UNKNOWN, "description": "Not described (the same as leaving the field out)."}
+
+
+def _allow_unknown(definition: dict[str, Any]) -> None:
+    """Every optional property of an object may also be written `unknown`, as the model allows."""
+    required = set(definition.get("required", ()))
+    for name, prop in definition.get("properties", {}).items():
+        if name in required:
+            continue
+        keep = {k: prop.pop(k) for k in ("default", "description", "title") if k in prop}
+        options = prop.pop("anyOf", None) or [dict(prop)]
+        prop.clear()
+        prop.update(keep, anyOf=[*options, _NOT_DESCRIBED])
 
 
 def programme_schema() -> str:
     if (EARLIEST.year, LATEST.year) != (1900, 2100):  # pragma: no cover - a reminder, not a branch
         raise AssertionError("the date range changed: update DATE_PATTERN")
     schema = Programme.model_json_schema(mode="validation")
+    for definition in [schema, *schema.get("$defs", {}).values()]:
+        _allow_unknown(definition)
     schema = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": f"https://govcheck.dev/schema/programme-{__version__}.json",

@@ -6,7 +6,8 @@
 A file error is the error line govcheck prints on standard error, without its `govcheck: `
 prefix, so one problem-matcher pattern, `^(.+?):(\\d+):(\\d+): (.*)$`, reads both. Programme
 text is folded onto one line and control characters are escaped as `\\xNN`, so no message can
-forge a line or move the cursor. Waived and baselined findings are counted in the summary.
+forge a line or move the cursor. Evidence gaps follow a file's findings, as
+`SEVERITY evidence-gap`. Waived and baselined findings are counted in the summary.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ class CompactWriter:
         if isinstance(outcome, FileError):
             self.out.write(one_line(outcome.text) + "\n")
             return
-        for f in outcome.findings:
+        for f in (*outcome.findings, *outcome.gaps):
             if f.active:
                 loc = f.location
                 where = f"{one_line(loc.file)}:{loc.line}:{loc.column}"
@@ -56,6 +57,8 @@ class CompactWriter:
     def finish(self, summary: Summary) -> None:
         counts = ", ".join(f"{n} {sev}" for sev, n in summary.by_severity.items() if n) or "no findings"
         parts = [f"{_plural(summary.files, 'file')}: {counts}"]
+        if summary.gaps:
+            parts.append(f"{summary.gaps} evidence {'gap' if summary.gaps == 1 else 'gaps'}")
         if summary.suppressed:
             parts.append(f"{summary.suppressed} suppressed")
         if summary.errors:

@@ -89,7 +89,7 @@ class GithubWriter:
         if isinstance(outcome, FileError):
             self.out.write(error_line(outcome) + "\n")
             return
-        for f in outcome.findings:
+        for f in (*outcome.findings, *outcome.gaps):
             if f.active:
                 self.out.write(finding_line(f, self.fail_on) + "\n")
 

@@ -76,7 +76,7 @@ class GitlabWriter:
         if isinstance(outcome, FileError):
             self.array.item(error_json(outcome))
             return
-        for f, fp in zip(outcome.findings, report_fingerprints(outcome), strict=True):
+        for f, fp in zip((*outcome.findings, *outcome.gaps), report_fingerprints(outcome), strict=True):
             if f.active:
                 self.array.item(issue_json(f, fp, self.fail_on))
 

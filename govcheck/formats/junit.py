@@ -85,15 +85,17 @@ def _case(classname: str, name: str, file: str, findings: list[Finding], fail_on
 def _rule_ids(rules: tuple[RuleInfo, ...], report: Report) -> list[str]:
     ids = sorted(r.id for r in rules)
     known = set(ids)
-    return ids + [rid for rid in dict.fromkeys(f.rule_id for f in report.findings) if rid not in known]
+    found = (*report.findings, *report.gaps)
+    return ids + [rid for rid in dict.fromkeys(f.rule_id for f in found) if rid not in known]
 
 
 def report_suite(
     report: Report, rules: tuple[RuleInfo, ...], fail_on: Severity = Severity.high
 ) -> dict[str, Any]:
     p = report.programme
+    found = (*report.findings, *report.gaps)
     cases = [
-        _case(p.id, rule_id, p.source, [f for f in report.findings if f.rule_id == rule_id], fail_on)
+        _case(p.id, rule_id, p.source, [f for f in found if f.rule_id == rule_id], fail_on)
         for rule_id in _rule_ids(rules, report)
     ]
     properties = [

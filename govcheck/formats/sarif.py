@@ -195,7 +195,7 @@ class SarifWriter:
             self.errors += 1
             self.notifications.append(error_json(outcome))
             return
-        for f, fp in zip(outcome.findings, report_fingerprints(outcome), strict=True):
+        for f, fp in zip((*outcome.findings, *outcome.gaps), report_fingerprints(outcome), strict=True):
             if f.rule_id not in self.index:
                 self.index[f.rule_id] = len(self.rules)
                 self.rules.append(_rule_from_finding(f))

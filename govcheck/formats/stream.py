@@ -37,9 +37,10 @@ class Summary:
     notices: tuple[str, ...] = ()
     files: int = 0
     errors: int = 0
-    by_severity: dict[str, int] = field(default_factory=dict)
-    failing: int = 0
-    suppressed: int = 0
+    by_severity: dict[str, int] = field(default_factory=dict)  # active findings
+    failing: int = 0  # active findings and evidence gaps at or above the threshold
+    suppressed: int = 0  # waived or baselined findings and gaps
+    gaps: int = 0  # active evidence gaps
 
 
 class Out(Protocol):
@@ -70,6 +71,7 @@ class Tally:
         self.errors = 0
         self.failing = 0
         self.suppressed = 0
+        self.gaps = 0
         self.by_severity = {s.value: 0 for s in reversed(SEVERITY_ORDER)}
 
     def add(self, outcome: Outcome) -> None:
@@ -78,10 +80,13 @@ class Tally:
             self.errors += 1
             return
         for f in outcome.findings:
+            if f.active:
+                self.by_severity[f.severity.value] += 1
+        for f in (*outcome.findings, *outcome.gaps):
             if not f.active:
                 self.suppressed += 1
                 continue
-            self.by_severity[f.severity.value] += 1
+            self.gaps += f in outcome.gaps
             self.failing += f.severity.rank >= self.fail_on.rank
 
     @property
@@ -99,6 +104,7 @@ class Tally:
             by_severity=dict(self.by_severity),
             failing=self.failing,
             suppressed=self.suppressed,
+            gaps=self.gaps,
         )
 
 
