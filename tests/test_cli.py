@@ -67,11 +67,18 @@ def test_missing_file_exits_2(tmp_path: Path) -> None:
     assert result.stderr.strip() == "govcheck: nope.yaml: file not found"
 
 
-def test_fail_on_critical_exits_1_only_when_there_is_a_critical_finding() -> None:
-    ngss = run_cli("check", "examples/ngss.yaml", "--fail-on", "critical", "-f", "json")
-    assert ngss.returncode == 1, ngss.stderr
-    (report,) = json.loads(ngss.stdout)
-    assert report["summary"]["by_severity"]["critical"] >= 1
+def test_fail_on_critical_exits_1_only_when_there_is_a_critical_finding(tmp_path: Path) -> None:
+    _copy(tmp_path)
+    # NGSS has high findings and, as described, no critical one: critical is the boundary.
+    plain = run_cli("check", "ngss.yaml", "--fail-on", "critical", "-f", "json", cwd=tmp_path)
+    (report,) = json.loads(plain.stdout)
+    assert report["summary"]["by_severity"]["critical"] == 0 and report["summary"]["by_severity"]["high"] > 0
+    assert plain.returncode == 0, plain.stderr
+    (tmp_path / ".govcheck.yaml").write_text("severity: {business-case-missing: critical}\n")
+    raised = run_cli("check", "ngss.yaml", "--fail-on", "critical", "-f", "json", cwd=tmp_path)
+    (report,) = json.loads(raised.stdout)
+    assert report["summary"]["by_severity"]["critical"] == 1
+    assert raised.returncode == 1, raised.stderr
     troubled = run_cli("check", "examples/troubled.yaml", "--fail-on", "critical", "-f", "junit")
     assert troubled.returncode == 0, troubled.stderr
     assert 'failures="0"' in troubled.stdout.split("\n")[1]
@@ -372,8 +379,9 @@ def test_compact_gives_one_line_per_active_finding_and_errors_in_the_error_shape
     assert lines[0] == error_line.removeprefix("govcheck: ")
     assert lines[0].startswith("broken.yaml:4:1: assessment_date: ")
     (report,) = json.loads(run_cli("check", "ngss.yaml", "-f", "json", cwd=tmp_path).stdout)
-    active = [f for f in report["findings"] if "suppressed" not in f]
-    assert len(lines) == 1 + len(active)
+    # Findings, then evidence gaps, each as one line.
+    active = [f for f in (*report["findings"], *report["gaps"]) if "suppressed" not in f]
+    assert report["gaps"] and len(lines) == 1 + len(active)
     for line, f in zip(lines[1:], active, strict=True):
         match = COMPACT_LINE.match(line)
         assert match, line
@@ -382,6 +390,7 @@ def test_compact_gives_one_line_per_active_finding_and_errors_in_the_error_shape
         assert match["rest"] == f"{f['severity']} {f['rule_id']} {f['message']}"
     assert COMPACT_LINE.match(summary) is None
     assert summary.startswith("2 files: ") and "1 suppressed" in summary and "1 not checked" in summary
+    assert f"{len(report['gaps'])} evidence gaps" in summary
     assert summary.endswith("(exit 2)")
 
 

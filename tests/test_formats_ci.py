@@ -365,7 +365,8 @@ RANK = {"info": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}
 
 @pytest.mark.parametrize(
     ("example", "threshold", "code"),
-    [("ngss", "critical", 1), ("troubled", "critical", 0), ("ngss", "medium", 1), ("healthy", "info", 0)],
+    [("ngss", "high", 1), ("troubled", "critical", 0), ("ngss", "medium", 1), ("ngss", "low", 1),
+     ("healthy", "info", 0)],
 )
 def test_every_format_fails_exactly_the_findings_at_or_above_the_threshold(
     tmp_path: Path, example: str, threshold: str, code: int
