@@ -378,27 +378,31 @@ def test_every_format_fails_exactly_the_findings_at_or_above_the_threshold(
     )
     assert result.returncode == code, result.stderr
     (report,) = json.loads(result.stdout)
-    failing = {f["rule_id"] for f in report["findings"] if RANK[f["severity"]] >= RANK[threshold]}
+    # Findings and evidence gaps alike: a gap at or above the threshold fails too (ngss-low).
+    both = [*report["findings"], *report["gaps"]]
+    failing_items = [f for f in both if RANK[f["severity"]] >= RANK[threshold]]
+    failing = {f["rule_id"] for f in failing_items}
     assert bool(failing) == (code == 1)
     if threshold == "critical" and example == "troubled":
         assert report["findings"], "troubled.yaml must still have findings below critical"
 
     sarif = json.loads(out["sarif"].read_text())["runs"][0]
     assert {r["ruleId"] for r in sarif["results"] if r["level"] == "error"} == failing
+    assert sum(r["level"] == "error" for r in sarif["results"]) == len(failing_items)
     assert sarif["invocations"][0]["exitCode"] == code
     suite = junitparser.JUnitXml.fromfile(str(out["junit"]))
     cases = [c for s in suite for c in s]
     assert {c.name for c in cases if any(isinstance(r, junitparser.Failure) for r in c.result)} == failing
-    assert sum(s.failures for s in suite) == len(failing)
+    assert sum(s.failures for s in suite) == len(failing_items)
     github = [parse_command(line) for line in out["github"].read_text().splitlines()]
     titles = [c["properties"]["title"] for c in github if c["command"] == "error"]
     errors = {title.rsplit("(", 1)[1].rstrip(")") for title in titles}
-    assert errors == failing
+    assert errors == failing and len(titles) == len(failing_items)
     gitlab = json.loads(out["gitlab"].read_text())
     assert {i["check_name"] for i in gitlab if i["severity"] in ("critical", "blocker")} == failing
     compact = out["compact"].read_text().splitlines()
-    assert len(compact) == len(report["findings"]) + 1
-    assert compact[-1].endswith(f"{len(failing)} at or above {threshold} (exit {code})")
+    assert len(compact) == len(both) + 1
+    assert compact[-1].endswith(f"{len(failing_items)} at or above {threshold} (exit {code})")
 
 
 # --- JUnit --------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from typing import Any
 
 from govcheck.formats import Format
 from govcheck.formats.fingerprint import posix_path
-from govcheck.formats.stream import Meta, Out, Summary, fails
+from govcheck.formats.stream import Meta, Out, Summary, fails, reported
 from govcheck.report import FileError, Finding, Outcome
 from govcheck.rule import Severity
 
@@ -89,7 +89,7 @@ class GithubWriter:
         if isinstance(outcome, FileError):
             self.out.write(error_line(outcome) + "\n")
             return
-        for f in (*outcome.findings, *outcome.gaps):
+        for f in reported(outcome, self.fail_on):
             if f.active:
                 self.out.write(finding_line(f, self.fail_on) + "\n")
 

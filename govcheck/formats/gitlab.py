@@ -17,7 +17,7 @@ from typing import Any
 from govcheck.formats import Format
 from govcheck.formats.fingerprint import FILE_ERROR, error_fingerprint, posix_path, report_fingerprints
 from govcheck.formats.jsontext import ArrayWriter
-from govcheck.formats.stream import Meta, Out, Summary, fails
+from govcheck.formats.stream import Meta, Out, Summary, fails, reported
 from govcheck.report import FileError, Finding, Outcome
 from govcheck.rule import Severity
 
@@ -76,8 +76,9 @@ class GitlabWriter:
         if isinstance(outcome, FileError):
             self.array.item(error_json(outcome))
             return
+        shown = set(map(id, reported(outcome, self.fail_on)))
         for f, fp in zip((*outcome.findings, *outcome.gaps), report_fingerprints(outcome), strict=True):
-            if f.active:
+            if f.active and id(f) in shown:
                 self.array.item(issue_json(f, fp, self.fail_on))
 
     def finish(self, summary: Summary) -> None:

@@ -22,7 +22,7 @@ from typing import Any
 
 from govcheck.formats import Format
 from govcheck.formats.fingerprint import FILE_ERROR
-from govcheck.formats.stream import Meta, Out, Summary, fails
+from govcheck.formats.stream import Meta, Out, Summary, fails, reported
 from govcheck.report import FileError, Finding, Outcome, Report, RuleInfo
 from govcheck.rule import Severity
 
@@ -82,10 +82,9 @@ def _case(classname: str, name: str, file: str, findings: list[Finding], fail_on
     }
 
 
-def _rule_ids(rules: tuple[RuleInfo, ...], report: Report) -> list[str]:
+def _rule_ids(rules: tuple[RuleInfo, ...], found: tuple[Finding, ...]) -> list[str]:
     ids = sorted(r.id for r in rules)
     known = set(ids)
-    found = (*report.findings, *report.gaps)
     return ids + [rid for rid in dict.fromkeys(f.rule_id for f in found) if rid not in known]
 
 
@@ -93,10 +92,10 @@ def report_suite(
     report: Report, rules: tuple[RuleInfo, ...], fail_on: Severity = Severity.high
 ) -> dict[str, Any]:
     p = report.programme
-    found = (*report.findings, *report.gaps)
+    found = reported(report, fail_on)
     cases = [
         _case(p.id, rule_id, p.source, [f for f in found if f.rule_id == rule_id], fail_on)
-        for rule_id in _rule_ids(rules, report)
+        for rule_id in _rule_ids(rules, found)
     ]
     properties = [
         ("programme", p.name),

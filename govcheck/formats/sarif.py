@@ -20,7 +20,7 @@ from urllib.parse import quote
 from govcheck.formats import Format
 from govcheck.formats.fingerprint import FILE_ERROR, VERSION, posix_path, report_fingerprints
 from govcheck.formats.jsontext import ArrayWriter, indented
-from govcheck.formats.stream import Meta, Out, Summary
+from govcheck.formats.stream import Meta, Out, Summary, reported
 from govcheck.report import FileError, Finding, Location, Outcome, Report, RuleInfo
 from govcheck.rule import Severity
 
@@ -65,7 +65,8 @@ def rule_json(rule: RuleInfo, fail_on: Severity = Severity.high) -> dict[str, An
         "shortDescription": {"text": rule.title},
         "fullDescription": {"text": rule.description},
         "help": {"text": rule.description},
-        "helpUri": help_uri(rule.id),
+        # Rules outside the catalogue (evidence gaps, internal errors) have no section of their own.
+        "helpUri": help_uri(rule.id) if rule.source else RULE_DOCS,
         "defaultConfiguration": {"level": level(rule.severity, fail_on)},
         "properties": {
             "severity": rule.severity.value,
@@ -195,7 +196,10 @@ class SarifWriter:
             self.errors += 1
             self.notifications.append(error_json(outcome))
             return
+        shown = set(map(id, reported(outcome, self.fail_on)))
         for f, fp in zip((*outcome.findings, *outcome.gaps), report_fingerprints(outcome), strict=True):
+            if id(f) not in shown:
+                continue
             if f.rule_id not in self.index:
                 self.index[f.rule_id] = len(self.rules)
                 self.rules.append(_rule_from_finding(f))

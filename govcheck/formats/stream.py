@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
-from govcheck.report import FileError, Finding, Outcome, RuleInfo, Run
+from govcheck.report import FileError, Finding, Outcome, Report, RuleInfo, Run
 from govcheck.rule import SEVERITY_ORDER, Severity
 
 if TYPE_CHECKING:
@@ -60,6 +60,15 @@ class Writer(Protocol):
 def fails(finding: Finding, threshold: Severity) -> bool:
     """The one verdict every format shows: an active finding at or above the threshold fails."""
     return finding.active and finding.severity.rank >= threshold.rank
+
+
+def reported(report: Report, fail_on: Severity) -> tuple[Finding, ...]:
+    """What the CI formats list: every finding, and the evidence gaps that fail the run.
+
+    A gap is a note that part of the description is missing, not a problem to fix, unless
+    configuration raised its severity to the threshold: then it fails, and shows, like a finding.
+    """
+    return (*report.findings, *(g for g in report.gaps if fails(g, fail_on)))
 
 
 class Tally:
