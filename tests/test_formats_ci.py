@@ -680,3 +680,22 @@ def test_only_the_formats_used_are_imported() -> None:
     code, _, loaded = result.stderr.strip().splitlines()[-1].partition(" ")
     assert code == "0", result.stderr
     assert set(loaded.split()) == {"govcheck.formats.compact", "govcheck.formats.stream"}, loaded
+
+
+TEXT_FORMATS = ("terminal", "compact", "markdown", "csv", "junit", "github", "json", "sarif", "gitlab")
+RAW_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def test_control_characters_are_neutralised_in_every_text_format(tmp_path: Path) -> None:
+    path = tmp_path / "ngss.yaml"
+    hostile = r'name: "NGSS\e[31m\a\x9b2J\x00end"'
+    path.write_text(re.sub(r"(?m)^name: .*$", lambda _: hostile, (EXAMPLES / "ngss.yaml").read_text()))
+    out = {f: tmp_path / f"out.{f}" for f in TEXT_FORMATS}
+    result = run_cli(
+        "check", "ngss.yaml", *(a for f, p in out.items() for a in ("-f", f"{f}={p}")), cwd=tmp_path
+    )
+    assert result.returncode == 1, result.stderr
+    for fmt, p in out.items():
+        text = p.read_text(encoding="utf-8")
+        assert "NGSS" in text, fmt
+        assert not RAW_CONTROL.search(text), (fmt, RAW_CONTROL.search(text))

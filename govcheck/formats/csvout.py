@@ -13,6 +13,7 @@ from govcheck.formats import Format
 from govcheck.formats.stream import Meta, Out, Summary
 from govcheck.portfolio import row
 from govcheck.report import FileError, Outcome
+from govcheck.templating import printable
 
 COLUMNS = (
     "source",
@@ -33,8 +34,8 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def csv_cell(value: Any) -> str:
-    """Text a spreadsheet will not run as a formula."""
-    text = str(value)
+    """Text a spreadsheet will not run as a formula, with control characters made inert."""
+    text = printable(value)
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 

@@ -2,8 +2,9 @@
 
 Always a list, one entry per file in input order, whatever the command and however many
 files: a report, or `{"programme": {"source"}, "error": {...}}` for a file that could not be
-checked. Entries are written as they arrive; the document is byte for byte what
-`json.dumps(entries, indent=2, ensure_ascii=False)` would give, plus a final newline.
+checked. Entries are written as they arrive, laid out as
+`json.dumps(entries, indent=2, ensure_ascii=False)` lays them out, with DEL and the C1
+control characters escaped, plus a final newline.
 """
 
 from __future__ import annotations

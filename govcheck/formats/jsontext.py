@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from govcheck.formats.stream import Out
 
+_C1 = re.compile("[\x7f-\x9f]")
+
 
 def indented(value: Any, level: int, *, sort_keys: bool = False) -> str:
-    """`value` as indented JSON, to sit `level` levels deep in a larger indented document."""
+    """`value` as indented JSON, to sit `level` levels deep in a larger indented document.
+
+    Text stays as it is (not \\u-escaped) except DEL and the C1 controls, which json.dumps
+    leaves raw and a terminal would act on: they are escaped, so the value is unchanged.
+    """
     text = json.dumps(value, indent=2, ensure_ascii=False, sort_keys=sort_keys)
+    text = _C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
     # JSON strings never hold a raw newline, so every newline here is layout.
     return text.replace("\n", "\n" + "  " * level)
 

@@ -29,7 +29,8 @@ from govcheck.rule import Severity
 SPOOL_BYTES = 1 << 20
 TOTALS = ("tests", "failures", "errors", "skipped")
 
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# What XML 1.0 forbids, and the C1 controls it allows but a terminal would act on.
+_NOT_XML = re.compile("[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def xml_text(value: Any) -> str:
