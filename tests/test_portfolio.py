@@ -323,3 +323,104 @@ def test_dashboard_stays_small_for_250_programmes(reports: dict[str, Report]) ->
     assert isinstance(html, str)
     assert len(html.encode()) < 2_000_000, len(html.encode())
     assert html.count("<details>") == 250
+
+
+# --------------------------------------------------------------------------------------------
+# In a real browser: the page's own script runs under its CSP, filters and sorts; no two chart
+# labels overlap. A probe, allowed by its own hash, reads the rendered page and reports.
+
+PROBE = """
+(function () {
+  var out = {errors: [], overlaps: []};
+  document.querySelectorAll("svg").forEach(function (svg, s) {
+    var boxes = Array.prototype.map.call(svg.querySelectorAll("text"), function (t) {
+      var b = t.getBBox();
+      return {x0: b.x, y0: b.y, x1: b.x + b.width, y1: b.y + b.height, text: t.textContent};
+    });
+    for (var i = 0; i < boxes.length; i++) {
+      for (var j = i + 1; j < boxes.length; j++) {
+        var a = boxes[i], b = boxes[j];
+        if (a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1) {
+          out.overlaps.push([s, a.text, b.text]);
+        }
+      }
+    }
+  });
+  var form = document.getElementById("filters");
+  var rows = function () { return Array.prototype.slice.call(document.querySelectorAll("#programme-table tbody tr")); };
+  var visible = function () { return rows().filter(function (r) { return !r.hidden; }); };
+  out.formShown = !form.hidden;
+  out.total = rows().length;
+  form.elements.department.value = "Department 1";
+  form.dispatchEvent(new Event("change"));
+  out.byDepartment = visible().map(function (r) { return r.dataset.department; });
+  out.heatShown = document.querySelectorAll("tr[data-heat]:not([hidden])").length;
+  out.shown = document.getElementById("shown").textContent;
+  form.elements.department.value = "";
+  form.elements.rating.value = "Green";
+  form.dispatchEvent(new Event("change"));
+  out.byRating = visible().map(function (r) { return r.dataset.rating; });
+  form.elements.rating.value = "";
+  form.elements.category.value = "governance";
+  form.dispatchEvent(new Event("change"));
+  out.byCategory = visible().map(function (r) { return r.dataset.categories; });
+  form.elements.category.value = "";
+  form.dispatchEvent(new Event("change"));
+  var buttons = document.querySelectorAll("#programme-table th button");
+  var byLabel = {};
+  buttons.forEach(function (b) { byLabel[b.textContent] = b; });
+  byLabel["Programme"].click();
+  out.sortedByName = visible().map(function (r) { return r.querySelector("summary").textContent; });
+  byLabel["Programme"].click();
+  out.sortedByNameDown = visible().map(function (r) { return r.querySelector("summary").textContent; });
+  document.body.setAttribute("data-probe", JSON.stringify(out));
+})();
+"""
+
+
+def with_probe(html: str) -> str:
+    digest = base64.b64encode(hashlib.sha256(PROBE.encode()).digest()).decode()
+    csp = re.search(r"script-src ([^\"]*)\"", html)
+    assert csp is not None
+    html = html.replace(csp.group(0), f"script-src {csp.group(1)} &#39;sha256-{digest}&#39;\"", 1)
+    return html.replace("</body>", f"<script>{PROBE}</script></body>", 1)
+
+
+def test_dashboard_in_chromium(reports: dict[str, Report], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from test_html import chromium, png_size, run_chromium
+
+    browser = chromium()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    ratings = ("Red", "Amber", "Green")
+    bases = ("ngss", "troubled", "healthy")
+    run = make_run(*(
+        variant(reports[bases[i % 3]], name=f"Programme {i:02d} " + "of a long descriptive name " * (i % 3),
+                department=f"Department {i % 4}", ipa=ratings[(i + 1) % 3], sro="Green")
+        for i in range(30)
+    ))
+    html = render("html-portfolio", run)
+    assert isinstance(html, str)
+    page = tmp_path / "dashboard.html"
+    page.write_text(html, encoding="utf-8")
+    shot = tmp_path / "dashboard.png"
+    run_chromium(browser, tmp_path, page, f"--screenshot={shot}", "--window-size=1280,2400")
+    assert png_size(shot) == (1280, 2400)
+    assert shot.stat().st_size > 50_000, "the screenshot is (nearly) blank"
+
+    probed = tmp_path / "probed.html"
+    probed.write_text(with_probe(html), encoding="utf-8")
+    dom = run_chromium(browser, tmp_path, probed, "--dump-dom").stdout
+    found = re.search(r'data-probe="([^"]*)"', dom)
+    assert found, "the probe did not run"
+    out = json.loads(unescape(found.group(1)))
+    assert out["overlaps"] == []
+    assert out["formShown"] and out["total"] == 30
+    assert out["byDepartment"] == ["Department 1"] * 8 and out["heatShown"] == 8 and out["shown"] == "8 of 30"
+    data = summary(run)
+    assert out["byRating"] == ["Green"] * data.ratings["Green"] and data.ratings["Green"] == 10
+    governance = [r for r in data.rows if "governance" in r.categories]
+    assert governance and len(out["byCategory"]) == len(governance)
+    assert all("governance" in c.split() for c in out["byCategory"])
+    names = [r.name for r in data.rows]
+    assert out["sortedByName"] == sorted(names, key=str.lower)
+    assert out["sortedByNameDown"] == sorted(names, key=str.lower, reverse=True)

@@ -27,8 +27,8 @@
 
   function value(row, index) {
     var cell = row.cells[index];
-    var v = cell.dataset.value;
-    return v === undefined ? cell.textContent.trim().toLowerCase() : Number(v);
+    if (cell.dataset.value !== undefined) { return Number(cell.dataset.value); }
+    return (cell.dataset.text !== undefined ? cell.dataset.text : cell.textContent).trim().toLowerCase();
   }
 
   function sort(button) {
