@@ -74,6 +74,8 @@ class Row(Frozen):
     sro_above_ipa: int | None = None
     sro_above_govcheck: int | None = None
     movement: Movement | None = None
+    #: The IPA's rating at the previous release, if the history gives one.
+    ipa_before: ReferenceRating | None = None
 
     @property
     def optimism_gap(self) -> int:
@@ -137,11 +139,16 @@ def _days(later: str, earlier: str) -> int | None:
         return None
 
 
-def movement(report: Report, ipa: ReferenceRating | None, sro: ReferenceRating | None) -> Movement | None:
+def _previous(report: Report) -> Any:
+    """The latest entry of the programme's history (the previous release), or None."""
     history = tuple(_get(report.programme, "history") or ())
-    if not history:
+    return max(history, key=lambda h: _text(_get(h, "date"))) if history else None
+
+
+def movement(report: Report, ipa: ReferenceRating | None, sro: ReferenceRating | None) -> Movement | None:
+    before = _previous(report)
+    if before is None:
         return None
-    before = max(history, key=lambda h: _text(_get(h, "date")))
     rating_by, rating_before, rating_now = "", None, None
     for now in (ipa, sro):
         earlier = _latest(_get(before, "ratings"), now.by) if now else None
@@ -204,6 +211,7 @@ def row(report: Report) -> Row:
         sro_above_ipa=_above(sro, ipa.rating if ipa else None),
         sro_above_govcheck=_above(sro, report.rating.conclusion),
         movement=movement(report, ipa, sro),
+        ipa_before=_latest(_get(_previous(report), "ratings"), "IPA"),
         **report.by_severity(),
     )
 

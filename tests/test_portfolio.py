@@ -172,6 +172,35 @@ def test_agreement_only_over_programmes_with_an_ipa_rating(reports: dict[str, Re
     assert summary(make_run(reports["ngss"])).agreement is None
 
 
+def test_agreement_benchmark_against_its_baselines(reports: dict[str, Report]) -> None:
+    import sys
+
+    sys.path.insert(0, str(EXAMPLES.parent / "benchmarks"))
+    from agreement import measures, table  # type: ignore[import-not-found]
+
+    def before(rating: str) -> tuple[dict[str, Any], ...]:
+        return ({"date": "2023-03-31", "ratings": [{"by": "IPA", "rating": rating}]},)
+
+    run = make_run(
+        variant(reports["ngss"], name="a", ipa="Red", history=before("Amber")),
+        variant(reports["troubled"], name="b", ipa="Amber", history=before("Amber")),
+        variant(reports["healthy"], name="c", ipa="Green", history=before("Green")),
+        variant(reports["healthy"], name="d", ipa="Amber"),
+        variant(reports["healthy"], name="e", sro="Amber"),
+    )
+    result = measures(summary(run).rows)
+    assert list(result) == ["2024-03-31", "all"]
+    m = result["all"]
+    assert m["govcheck"]["n"] == 4
+    assert m["govcheck"]["rho"] == pytest.approx(spearman([5, 5, 1, 1], [5, 3, 1, 3]))
+    assert m["always_amber"] == {"n": 4, "rho": None, "exact_share": 0.5}
+    assert m["same_as_last_release"]["n"] == 3
+    assert m["same_as_last_release"]["rho"] == pytest.approx(spearman([3, 3, 1], [5, 3, 1]))
+    assert m["same_as_last_release"]["exact_share"] == pytest.approx(2 / 3)
+    assert m["govcheck_where_last_release_rated"]["n"] == 3
+    assert "always Amber" in table(result) and "undefined" in table(result)
+
+
 # --------------------------------------------------------------------------------------------
 # Exports
 
