@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import csv
 import hashlib
-import base64
 import io
 import json
 import re
@@ -27,8 +27,8 @@ from govcheck.formats.portfolio import HEADERS
 from govcheck.portfolio import summary
 from govcheck.report import ProgrammeRef, Report, Run
 
-HOSTILE = "=HYPERLINK(\"http://x\",\"<script>alert(1)</script>\")"
-HOSTILE_DEPT = "\"><img src=x onerror=alert(2)>"
+HOSTILE = '=HYPERLINK("http://x","<script>alert(1)</script>")'
+HOSTILE_DEPT = '"><img src=x onerror=alert(2)>'
 
 
 class ProgrammeRefV2(ProgrammeRef):
@@ -46,14 +46,29 @@ def reports() -> dict[str, Report]:
     return {name: checker.check_path(EXAMPLES / f"{name}.yaml") for name in ("ngss", "troubled", "healthy")}  # type: ignore[misc]
 
 
-def variant(base: Report, *, name: str, department: str = "Dept A", source: str | None = None,
-            ipa: str | None = None, sro: str | None = None, **extra: Any) -> Report:
+def variant(
+    base: Report,
+    *,
+    name: str,
+    department: str = "Dept A",
+    source: str | None = None,
+    ipa: str | None = None,
+    sro: str | None = None,
+    **extra: Any,
+) -> Report:
     refs = tuple(
-        {"by": by, "rating": rating, "date": "2024-03-31"} for by, rating in (("IPA", ipa), ("SRO", sro)) if rating
+        {"by": by, "rating": rating, "date": "2024-03-31"}
+        for by, rating in (("IPA", ipa), ("SRO", sro))
+        if rating
     )
     programme = ProgrammeRefV2(
-        **{**base.programme.model_dump(), "name": name, "department": department,
-           "source": source or f"{name}.yaml", "id": re.sub(r"\W", "-", name)},
+        **{
+            **base.programme.model_dump(),
+            "name": name,
+            "department": department,
+            "source": source or f"{name}.yaml",
+            "id": re.sub(r"\W", "-", name),
+        },
         reference_ratings=refs,
         **extra,
     )
@@ -95,7 +110,13 @@ def test_one_ordinal_scale_for_five_and_three_point_ratings() -> None:
 
 
 def test_confusion_table_and_exact_agreement() -> None:
-    pairs = [("Red", "Red"), ("Red", "Amber"), ("Amber/Red", "Amber"), ("Green", "Green"), ("Amber", "exempt")]
+    pairs = [
+        ("Red", "Red"),
+        ("Red", "Amber"),
+        ("Amber/Red", "Amber"),
+        ("Green", "Green"),
+        ("Amber", "exempt"),
+    ]
     a = agreement(pairs)
     assert a.n == 4 and a.exact == 2
     assert a.confusion.rows == ("Green", "Amber/Red", "Red")
@@ -131,19 +152,40 @@ def test_optimism_gap(reports: dict[str, Report]) -> None:
 
 def test_movement_since_the_previous_release(reports: dict[str, Report]) -> None:
     history = (
-        {"date": "2022-03-31", "whole_life_cost": {"amount": 50.0, "currency": "GBP"},
-         "planned_end_date": "2026-03-31", "ratings": [{"by": "IPA", "rating": "Green"}]},
-        {"date": "2023-03-31", "whole_life_cost": {"amount": 80.0, "currency": "GBP"},
-         "planned_end_date": "2027-03-31", "ratings": [{"by": "IPA", "rating": "Amber"}, {"by": "SRO", "rating": "Green"}]},
+        {
+            "date": "2022-03-31",
+            "whole_life_cost": {"amount": 50.0, "currency": "GBP"},
+            "planned_end_date": "2026-03-31",
+            "ratings": [{"by": "IPA", "rating": "Green"}],
+        },
+        {
+            "date": "2023-03-31",
+            "whole_life_cost": {"amount": 80.0, "currency": "GBP"},
+            "planned_end_date": "2027-03-31",
+            "ratings": [{"by": "IPA", "rating": "Amber"}, {"by": "SRO", "rating": "Green"}],
+        },
     )
-    moved = variant(reports["troubled"], name="moved", ipa="Red", sro="Amber", history=history,
-                    whole_life_cost={"amount": 100.0, "currency": "GBP"}, planned_end_date="2027-09-30")
+    moved = variant(
+        reports["troubled"],
+        name="moved",
+        ipa="Red",
+        sro="Amber",
+        history=history,
+        whole_life_cost={"amount": 100.0, "currency": "GBP"},
+        planned_end_date="2027-09-30",
+    )
     first = variant(reports["troubled"], name="first release", ipa="Amber")
     rows = {r.name: r for r in summary(make_run(moved, first)).rows}
     m = rows["moved"].movement
     assert m is not None
     assert m.since == "2023-03-31"  # the latest earlier release, not the first
-    assert (m.rating_by, m.rating_before, m.rating_now, m.rating_steps, m.direction) == ("IPA", "Amber", "Red", 2, "worse")
+    assert (m.rating_by, m.rating_before, m.rating_now, m.rating_steps, m.direction) == (
+        "IPA",
+        "Amber",
+        "Red",
+        2,
+        "worse",
+    )
     assert m.cost_growth == pytest.approx(0.25)
     assert m.slip_days == 183
     assert rows["first release"].movement is None
@@ -218,7 +260,9 @@ def test_csv_columns_values_and_formula_guard(reports: dict[str, Report]) -> Non
     lines = list(csv.reader(io.StringIO(text)))
     assert tuple(lines[0]) == HEADERS
     first = dict(zip(HEADERS, lines[1], strict=True))
-    assert first["name"] == "'" + HOSTILE and first["ipa_rating"] == "Amber" and first["sro_rating"] == "Green"
+    assert (
+        first["name"] == "'" + HOSTILE and first["ipa_rating"] == "Amber" and first["sro_rating"] == "Green"
+    )
     assert first["optimism_gap"] == "4" and first["rating"] == "Red"
     second = dict(zip(HEADERS, lines[2], strict=True))
     assert second["department"] == "'-2+3"
@@ -298,7 +342,7 @@ def test_dashboard_escapes_and_allows_only_its_own_script(reports: dict[str, Rep
     assert unescape(csp.group(1)) == (
         f"default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-{digest}'"
     )
-    for forbidden in ("<link", "@import", "url(", "http://", "https://", "src=\""):
+    for forbidden in ("<link", "@import", "url(", "http://", "https://", 'src="'):
         assert forbidden not in html.replace(str(escape(HOSTILE)), ""), forbidden
 
 
@@ -315,7 +359,9 @@ def test_dashboard_filters_sorting_and_agreement(reports: dict[str, Report]) -> 
     for dept in ("Cabinet Office", "Ministry of Justice", "Environment Agency"):
         assert f"<option>{dept}</option>" in html and f'data-department="{dept}"' in html
     assert '<option value="business_case">Business case</option>' in html
-    rows = re.findall(r'<tr data-key="\d+" data-order="\d+" data-department="[^"]*" data-rating="([^"]*)"', html)
+    rows = re.findall(
+        r'<tr data-key="\d+" data-order="\d+" data-department="[^"]*" data-rating="([^"]*)"', html
+    )
     assert rows == ["Red", "Red", "Green"]
     assert html.count("data-sort disabled") == 3 + 3 + 1 + 5 + 1  # one button per column
     # Agreement: rho and the confusion table.
@@ -343,11 +389,18 @@ def test_dashboard_generated_time_is_its_only_varying_part(
 
 def test_dashboard_stays_small_for_250_programmes(reports: dict[str, Report]) -> None:
     base = reports["ngss"]  # 22 active findings: a heavy programme
-    run = make_run(*(
-        variant(base, name=f"Programme {i:03d} " + "with a long descriptive name " * 2,
-                department=f"Department {i % 17}", ipa=("Red", "Amber", "Green")[i % 3], sro="Green")
-        for i in range(250)
-    ))
+    run = make_run(
+        *(
+            variant(
+                base,
+                name=f"Programme {i:03d} " + "with a long descriptive name " * 2,
+                department=f"Department {i % 17}",
+                ipa=("Red", "Amber", "Green")[i % 3],
+                sro="Green",
+            )
+            for i in range(250)
+        )
+    )
     html = render("html-portfolio", run)
     assert isinstance(html, str)
     assert len(html.encode()) < 2_000_000, len(html.encode())
@@ -376,7 +429,9 @@ PROBE = """
     }
   });
   var form = document.getElementById("filters");
-  var rows = function () { return Array.prototype.slice.call(document.querySelectorAll("#programme-table tbody tr")); };
+  var rows = function () {
+    return Array.prototype.slice.call(document.querySelectorAll("#programme-table tbody tr"));
+  };
   var visible = function () { return rows().filter(function (r) { return !r.hidden; }); };
   out.formShown = !form.hidden;
   out.total = rows().length;
@@ -411,22 +466,31 @@ def with_probe(html: str) -> str:
     digest = base64.b64encode(hashlib.sha256(PROBE.encode()).digest()).decode()
     csp = re.search(r"script-src ([^\"]*)\"", html)
     assert csp is not None
-    html = html.replace(csp.group(0), f"script-src {csp.group(1)} &#39;sha256-{digest}&#39;\"", 1)
+    html = html.replace(csp.group(0), f'script-src {csp.group(1)} &#39;sha256-{digest}&#39;"', 1)
     return html.replace("</body>", f"<script>{PROBE}</script></body>", 1)
 
 
-def test_dashboard_in_chromium(reports: dict[str, Report], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_dashboard_in_chromium(
+    reports: dict[str, Report], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from test_html import chromium, png_size, run_chromium
 
     browser = chromium()
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     ratings = ("Red", "Amber", "Green")
     bases = ("ngss", "troubled", "healthy")
-    run = make_run(*(
-        variant(reports[bases[i % 3]], name=f"Programme {i:02d} " + "of a long descriptive name " * (i % 3),
-                department=f"Department {i % 4}", ipa=ratings[(i + 1) % 3], sro="Green")
-        for i in range(30)
-    ))
+    run = make_run(
+        *(
+            variant(
+                reports[bases[i % 3]],
+                name=f"Programme {i:02d} " + "of a long descriptive name " * (i % 3),
+                department=f"Department {i % 4}",
+                ipa=ratings[(i + 1) % 3],
+                sro="Green",
+            )
+            for i in range(30)
+        )
+    )
     html = render("html-portfolio", run)
     assert isinstance(html, str)
     page = tmp_path / "dashboard.html"

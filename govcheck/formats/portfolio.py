@@ -33,6 +33,10 @@ def generated_at() -> dt.datetime:
     return dt.datetime.now(tz=dt.UTC).replace(microsecond=0)
 
 
+def _moved(r: Row, attr: str) -> Any:
+    return getattr(r.movement, attr) if r.movement else None
+
+
 #: (header, value of a row): the columns of the CSV and of the XLSX programme sheet.
 COLUMNS: tuple[tuple[str, Any], ...] = (
     ("source", lambda r: r.source),
@@ -44,11 +48,14 @@ COLUMNS: tuple[tuple[str, Any], ...] = (
     ("ipa_date", lambda r: r.ipa.date if r.ipa else None),
     ("sro_rating", lambda r: r.sro.rating if r.sro else None),
     ("optimism_gap", lambda r: r.optimism_gap if r.sro else None),
-    ("previous_release", lambda r: r.movement.since if r.movement else None),
-    ("rating_before", lambda r: r.movement.rating_before if r.movement else None),
-    ("rating_movement", lambda r: r.movement.direction or None if r.movement else None),
-    ("cost_growth", lambda r: round(r.movement.cost_growth, 4) if r.movement and r.movement.cost_growth is not None else None),
-    ("slip_days", lambda r: r.movement.slip_days if r.movement else None),
+    ("previous_release", lambda r: _moved(r, "since")),
+    ("rating_before", lambda r: _moved(r, "rating_before")),
+    ("rating_movement", lambda r: _moved(r, "direction") or None),
+    (
+        "cost_growth",
+        lambda r: None if _moved(r, "cost_growth") is None else round(_moved(r, "cost_growth"), 4),
+    ),
+    ("slip_days", lambda r: _moved(r, "slip_days")),
     ("value_for_money", lambda r: r.value_for_money),
     ("critical", lambda r: r.critical),
     ("high", lambda r: r.high),
@@ -84,7 +91,7 @@ def render_csv(run: Run) -> str:
 
 def xlsx_cell(value: Any) -> Any:
     """Numbers stay numbers; text is guarded as in CSV, without the control characters XML forbids."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # type: ignore[import-untyped]
 
     if value is None or isinstance(value, int | float):
         return value
@@ -108,14 +115,17 @@ def render_xlsx(run: Run) -> bytes:
     Reproducible: the document's dates and every zip entry's time are the generation time."""
     import zipfile
 
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # type: ignore[import-untyped]
 
     data = summary(run)
     when = generated_at()
     book = Workbook()
     book.remove(book.active)
     _sheet(book, "Programmes", table(data))
-    about = [["generated", when.strftime("%Y-%m-%d %H:%M UTC")], ["govcheck", run.govcheck_version]]
+    about: list[list[Any]] = [
+        ["generated", when.strftime("%Y-%m-%d %H:%M UTC")],
+        ["govcheck", run.govcheck_version],
+    ]
     agreement = data.agreement
     if agreement is not None:
         about += [
@@ -174,7 +184,7 @@ def _terminal(run: Run) -> dict[str, Any]:
     }
 
 
-CSV = Format(name="csv", template="document.j2", context=lambda run: {"document": render_csv(run)}, suffix=".csv")
+CSV = Format(name="csv", template="", context=lambda run: {}, suffix=".csv", document=render_csv)
 JSON = Format(name="portfolio-json", template="document.j2", context=_json, suffix=".json")
 TERMINAL = Format(name="portfolio", template="portfolio.j2", context=_terminal, suffix=".txt")
 XLSX = Format(name="xlsx", template="", context=lambda run: {}, suffix=".xlsx", document=render_xlsx)

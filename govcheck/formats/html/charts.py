@@ -102,6 +102,8 @@ def benefits_chart(c: ChartData) -> BenefitsChart | None:
         total=c.benefits[-1].forecast,
         total_date=next(p.date for p in c.benefits if p.forecast >= c.benefits[-1].forecast),
     )
+
+
 @dataclass(frozen=True)
 class Bar:
     x: float
@@ -206,6 +208,8 @@ def _label(bar: Bar, total_y: float) -> Bar:
     above = bar.y - 6
     inside = abs(above - 4 - total_y) < 9 and bar.height > 22
     return replace(bar, label_y=round(bar.y + 15 if inside else above, 1))
+
+
 @dataclass(frozen=True)
 class SlipRow:
     y: float

@@ -11,6 +11,7 @@ from typing import Any
 #: Every chart's viewBox width; CSS scales it to the page.
 WIDTH = 760
 
+
 def nice_step(span: float, ticks: int = 5) -> float:
     """A round step (1, 2, 2.5 or 5 times a power of ten) giving about `ticks` intervals."""
     if span <= 0:
@@ -96,6 +97,7 @@ class Box:
     @property
     def plot_height(self) -> int:
         return self.bottom - self.top
+
 
 def steps(lo: float, hi: float, step: float) -> list[float]:
     n = round((hi - lo) / step)
