@@ -139,14 +139,25 @@ def _days(later: str, earlier: str) -> int | None:
         return None
 
 
-def _previous(report: Report) -> Any:
-    """The latest entry of the programme's history (the previous release), or None."""
+def _snapshots(report: Report) -> tuple[Any, Any]:
+    """(previous, current): the latest history entry dated before the assessment (the previous
+    release), and an entry dated at it (the current release's own figures), each or None."""
+    today = report.programme.assessment_date
     history = tuple(_get(report.programme, "history") or ())
-    return max(history, key=lambda h: _text(_get(h, "date"))) if history else None
+    earlier = [h for h in history if _text(_get(h, "date")) < today]
+    current = [h for h in history if _text(_get(h, "date")) == today]
+    previous = max(earlier, key=lambda h: _text(_get(h, "date"))) if earlier else None
+    return previous, current[-1] if current else None
+
+
+def _now(report: Report, current: Any, name: str) -> Any:
+    """A figure as of the assessment: the programme's own, else the current release's entry."""
+    value = _get(report.programme, name)
+    return value if value is not None else _get(current, name) if current is not None else None
 
 
 def movement(report: Report, ipa: ReferenceRating | None, sro: ReferenceRating | None) -> Movement | None:
-    before = _previous(report)
+    before, current = _snapshots(report)
     if before is None:
         return None
     rating_by, rating_before, rating_now = "", None, None
@@ -159,10 +170,10 @@ def movement(report: Report, ipa: ReferenceRating | None, sro: ReferenceRating |
     if rating_before and rating_now:
         steps = (ordinal(rating_now) or 0) - (ordinal(rating_before) or 0)
     cost_before = _amount(_get(before, "whole_life_cost"))
-    cost_now = _amount(_get(report.programme, "whole_life_cost"))
+    cost_now = _amount(_now(report, current, "whole_life_cost"))
     growth = (cost_now - cost_before) / cost_before if cost_now is not None and cost_before else None
     end_before = _text(_get(before, "planned_end_date")) or None
-    end_now = _text(_get(report.programme, "planned_end_date")) or None
+    end_now = _text(_now(report, current, "planned_end_date")) or None
     return Movement(
         since=_text(_get(before, "date")),
         rating_by=rating_by,
@@ -211,7 +222,7 @@ def row(report: Report) -> Row:
         sro_above_ipa=_above(sro, ipa.rating if ipa else None),
         sro_above_govcheck=_above(sro, report.rating.conclusion),
         movement=movement(report, ipa, sro),
-        ipa_before=_latest(_get(_previous(report), "ratings"), "IPA"),
+        ipa_before=_latest(_get(_snapshots(report)[0], "ratings"), "IPA"),
         **report.by_severity(),
     )
 

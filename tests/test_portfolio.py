@@ -68,6 +68,7 @@ def variant(
             "department": department,
             "source": source or f"{name}.yaml",
             "id": re.sub(r"\W", "-", name),
+            "assessment_date": "2024-03-31",  # the release the reference ratings are from
         },
         reference_ratings=refs,
         **extra,
@@ -189,6 +190,29 @@ def test_movement_since_the_previous_release(reports: dict[str, Report]) -> None
     assert m.cost_growth == pytest.approx(0.25)
     assert m.slip_days == 183
     assert rows["first release"].movement is None
+
+
+def test_movement_reads_the_current_release_from_history(reports: dict[str, Report]) -> None:
+    """An importer may list the current release in the history too: it is not the previous one,
+    and its figures stand for now where the programme gives none."""
+    base = reports["troubled"]
+    today = "2024-03-31"  # variant()'s assessment date
+    history = (
+        {
+            "date": "2000-03-31",
+            "whole_life_cost": 40.0,
+            "planned_end_date": "2010-01-01",
+            "ratings": [{"by": "SRO", "rating": "Green"}],
+        },
+        {"date": today, "whole_life_cost": 50.0, "planned_end_date": "2010-01-11"},
+    )
+    moved = variant(base, name="moved", sro="Amber/Red", history=history)
+    (r,) = summary(make_run(moved)).rows
+    m = r.movement
+    assert m is not None and m.since == "2000-03-31"
+    assert (m.rating_by, m.rating_steps, m.direction) == ("SRO", 3, "worse")
+    assert m.cost_growth == pytest.approx(0.25) and m.slip_days == 10
+    assert r.ipa_before is None
 
 
 def test_rows_are_sorted_worst_first(reports: dict[str, Report]) -> None:
