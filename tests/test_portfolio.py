@@ -344,6 +344,29 @@ def test_terminal_summary_shows_references(reports: dict[str, Report]) -> None:
     assert "Optimism gaps" in text
 
 
+def test_terminal_summary_shows_movement(reports: dict[str, Report]) -> None:
+    history = (
+        {
+            "date": "2023-03-31",
+            "whole_life_cost": 80.0,
+            "planned_end_date": "2027-01-01",
+            "ratings": [{"by": "IPA", "rating": "Green"}],
+        },
+    )
+    moved = variant(
+        reports["ngss"],
+        name="Moved",
+        ipa="Amber",
+        history=history,
+        whole_life_cost={"amount": 100.0},
+        planned_end_date="2027-06-01",
+    )
+    text = render("portfolio", make_run(moved, variant(reports["healthy"], name="New", ipa="Green")))
+    assert isinstance(text, str)
+    assert re.search(r"Moved .* worse \+25% \+151d ", text)
+    assert re.search(r"New .* first release ", text)
+
+
 # --------------------------------------------------------------------------------------------
 # The dashboard
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from govcheck.formats import Format
 from govcheck.formats.jsonout import dumps
-from govcheck.portfolio import PortfolioSummary, Row, summary
+from govcheck.portfolio import Movement, PortfolioSummary, Row, summary
 from govcheck.report import FileError, Run
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -168,6 +168,16 @@ def _json(run: Run) -> dict[str, Any]:
     return {"document": dumps(document)}
 
 
+def moved(m: Movement | None) -> str:
+    """'worse +25% +151d': rating direction, cost growth and slip since the previous release."""
+    if m is None:
+        return "first release"
+    parts = [m.direction or "-"]
+    parts.append(f"{m.cost_growth:+.0%}" if m.cost_growth is not None else "-")
+    parts.append(f"{m.slip_days:+d}d" if m.slip_days is not None else "-")
+    return " ".join(parts)
+
+
 def _terminal(run: Run) -> dict[str, Any]:
     from govcheck.formats.terminal import RATING_STYLE, SEVERITY_STYLE
 
@@ -181,6 +191,8 @@ def _terminal(run: Run) -> dict[str, Any]:
         "severity_style": SEVERITY_STYLE,
         "width": min(width, 40),
         "references": any(r.ipa or r.sro for r in data.rows),
+        "movement": any(r.movement for r in data.rows),
+        "moved": moved,
     }
 
 
