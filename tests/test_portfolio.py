@@ -290,7 +290,24 @@ def test_csv_columns_values_and_formula_guard(reports: dict[str, Report]) -> Non
     assert first["optimism_gap"] == "4" and first["rating"] == "Red"
     second = dict(zip(HEADERS, lines[2], strict=True))
     assert second["department"] == "'-2+3"
-    assert not any(cell.startswith(("=", "+", "-", "@")) for line in lines for cell in line)
+    assert not any(cell.startswith(("=", "+", "@")) for line in lines for cell in line)
+    assert [c for line in lines for c in line if c.startswith("-")] == []
+
+
+def test_csv_keeps_negative_figures_numeric(reports: dict[str, Report]) -> None:
+    history = ({"date": "2023-03-31", "whole_life_cost": 200.0, "planned_end_date": "2028-01-11"},)
+    shrunk = variant(
+        reports["ngss"],
+        name="-shrunk",
+        ipa="Amber",
+        history=history,
+        whole_life_cost={"amount": 150.0},
+        planned_end_date="2028-01-01",
+    )
+    text = render("csv", make_run(shrunk))
+    assert isinstance(text, str)
+    row = dict(zip(HEADERS, list(csv.reader(io.StringIO(text)))[1], strict=True))
+    assert row["cost_growth"] == "-0.25" and row["slip_days"] == "-10" and row["name"] == "'-shrunk"
 
 
 def test_xlsx_is_text_never_formulas_and_reproducible(

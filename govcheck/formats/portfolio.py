@@ -20,7 +20,10 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def csv_cell(value: Any) -> str:
-    """Text a spreadsheet will not run as a formula (OWASP CSV injection guidance)."""
+    """Text a spreadsheet will not run as a formula (OWASP CSV injection guidance). Numbers are
+    govcheck's own figures, never programme text: a negative one stays a number."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(_FORMULA_START) else text
 
