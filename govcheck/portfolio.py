@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
 from govcheck.agreement import SCALE, Agreement, agreement, canonical, ordinal
-from govcheck.report import FileError, Report, Run
+from govcheck.report import FileError, RatingRef, Report, Run, Snapshot
 from govcheck.rule import SEVERITY_ORDER, Category, Severity
 
 SEVERITIES = tuple(s.value for s in reversed(SEVERITY_ORDER))
@@ -102,32 +103,15 @@ class PortfolioSummary(Frozen):
 
 
 # --------------------------------------------------------------------------------------------
-# Reading the programme's reference ratings and history. Field names follow the programme
-# format (spec v2: reference_ratings, history); objects or mappings are both accepted.
+# Reference ratings and history (ProgrammeRef.reference_ratings, .history)
 
 
-def _get(obj: Any, name: str) -> Any:
-    return obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    return value.isoformat() if isinstance(value, dt.date) else str(value)
-
-
-def _amount(value: Any) -> float | None:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
-    amount = _get(value, "amount") if value is not None else None
-    return float(amount) if isinstance(amount, int | float) else None
-
-
-def _latest(ratings: Any, by: str) -> ReferenceRating | None:
+def _latest(ratings: Iterable[RatingRef], by: str) -> ReferenceRating | None:
+    """The latest of `by`'s ratings that is on the scale, or None."""
     found = [
-        ReferenceRating(by=by, rating=canonical(_get(r, "rating")) or "", date=_text(_get(r, "date")))
-        for r in ratings or ()
-        if str(_get(r, "by") or "").upper() == by and canonical(_get(r, "rating"))
+        ReferenceRating(by=by, rating=canonical(r.rating) or "", date=r.date or "")
+        for r in ratings
+        if r.by.upper() == by and canonical(r.rating)
     ]
     return max(found, key=lambda r: r.date) if found else None
 
@@ -139,43 +123,39 @@ def _days(later: str, earlier: str) -> int | None:
         return None
 
 
-def _snapshots(report: Report) -> tuple[Any, Any]:
+def snapshots(report: Report) -> tuple[Snapshot | None, Snapshot | None]:
     """(previous, current): the latest history entry dated before the assessment (the previous
-    release), and an entry dated at it (the current release's own figures), each or None."""
+    release), and the entry dated at it (the current release's own figures), each or None."""
     today = report.programme.assessment_date
-    history = tuple(_get(report.programme, "history") or ())
-    earlier = [h for h in history if _text(_get(h, "date")) < today]
-    current = [h for h in history if _text(_get(h, "date")) == today]
-    previous = max(earlier, key=lambda h: _text(_get(h, "date"))) if earlier else None
-    return previous, current[-1] if current else None
-
-
-def _now(report: Report, current: Any, name: str) -> Any:
-    """A figure as of the assessment: the programme's own, else the current release's entry."""
-    value = _get(report.programme, name)
-    return value if value is not None else _get(current, name) if current is not None else None
+    history = report.programme.history
+    earlier = [h for h in history if h.date < today]
+    current = [h for h in history if h.date == today]
+    return (max(earlier, key=lambda h: h.date) if earlier else None), (current[-1] if current else None)
 
 
 def movement(report: Report, ipa: ReferenceRating | None, sro: ReferenceRating | None) -> Movement | None:
-    before, current = _snapshots(report)
+    """Rating, whole-life cost and planned end now against the previous release. Figures for
+    now come from the history's entry at the assessment date (an importer of annual releases
+    writes one); without it only the rating moves."""
+    before, current = snapshots(report)
     if before is None:
         return None
     rating_by, rating_before, rating_now = "", None, None
     for now in (ipa, sro):
-        earlier = _latest(_get(before, "ratings"), now.by) if now else None
+        earlier = _latest(before.ratings, now.by) if now else None
         if now and earlier:
             rating_by, rating_before, rating_now = now.by, earlier.rating, now.rating
             break
     steps = None
     if rating_before and rating_now:
         steps = (ordinal(rating_now) or 0) - (ordinal(rating_before) or 0)
-    cost_before = _amount(_get(before, "whole_life_cost"))
-    cost_now = _amount(_now(report, current, "whole_life_cost"))
+    cost_before = before.whole_life_cost
+    cost_now = current.whole_life_cost if current else None
     growth = (cost_now - cost_before) / cost_before if cost_now is not None and cost_before else None
-    end_before = _text(_get(before, "planned_end_date")) or None
-    end_now = _text(_now(report, current, "planned_end_date")) or None
+    end_before = before.planned_end_date
+    end_now = current.planned_end_date if current else None
     return Movement(
-        since=_text(_get(before, "date")),
+        since=before.date,
         rating_by=rating_by,
         rating_before=rating_before,
         rating_now=rating_now,
@@ -205,8 +185,9 @@ def row(report: Report) -> Row:
         if f.active and (f.category not in worst or f.severity.rank > worst[f.category].rank):
             worst[f.category] = f.severity
     top = max(worst.values(), key=lambda s: s.rank, default=None)
-    refs = _get(report.programme, "reference_ratings")
+    refs = report.programme.reference_ratings
     ipa, sro = _latest(refs, "IPA"), _latest(refs, "SRO")
+    previous, _ = snapshots(report)
     return Row(
         source=report.programme.source,
         id=report.programme.id,
@@ -214,7 +195,7 @@ def row(report: Report) -> Row:
         department=report.programme.department,
         rating=report.rating.conclusion,
         value_for_money=report.value_for_money.conclusion,
-        gaps=len(getattr(report, "gaps", ()) or ()),
+        gaps=sum(1 for g in report.gaps if g.active),
         worst=top.value if top else "",
         categories={k: v.value for k, v in sorted(worst.items())},
         ipa=ipa,
@@ -222,7 +203,7 @@ def row(report: Report) -> Row:
         sro_above_ipa=_above(sro, ipa.rating if ipa else None),
         sro_above_govcheck=_above(sro, report.rating.conclusion),
         movement=movement(report, ipa, sro),
-        ipa_before=_latest(_get(_snapshots(report)[0], "ratings"), "IPA"),
+        ipa_before=_latest(previous.ratings, "IPA") if previous else None,
         **report.by_severity(),
     )
 

@@ -31,13 +31,7 @@ HOSTILE = '=HYPERLINK("http://x","<script>alert(1)</script>")'
 HOSTILE_DEPT = '"><img src=x onerror=alert(2)>'
 
 
-class ProgrammeRefV2(ProgrammeRef):
-    """ProgrammeRef with the v2 fields (spec/format-v2.md, section 3), for fixtures."""
-
-    reference_ratings: tuple[dict[str, Any], ...] = ()
-    history: tuple[dict[str, Any], ...] = ()
-    whole_life_cost: dict[str, Any] | None = None
-    planned_end_date: str | None = None
+RELEASE = "2024-03-31"  # the assessment date of every variant(), and of its reference ratings
 
 
 @pytest.fixture(scope="module")
@@ -54,24 +48,25 @@ def variant(
     source: str | None = None,
     ipa: str | None = None,
     sro: str | None = None,
-    **extra: Any,
+    history: tuple[dict[str, Any], ...] = (),
+    now: dict[str, Any] | None = None,
 ) -> Report:
+    """`base` renamed, with reference ratings and history; `now` adds the current release's own
+    figures as a history entry at the assessment date, as the GMPP importer writes them."""
     refs = tuple(
-        {"by": by, "rating": rating, "date": "2024-03-31"}
-        for by, rating in (("IPA", ipa), ("SRO", sro))
-        if rating
+        {"by": by, "rating": rating, "date": RELEASE} for by, rating in (("IPA", ipa), ("SRO", sro)) if rating
     )
-    programme = ProgrammeRefV2(
+    programme = ProgrammeRef(
         **{
             **base.programme.model_dump(),
             "name": name,
             "department": department,
             "source": source or f"{name}.yaml",
             "id": re.sub(r"\W", "-", name),
-            "assessment_date": "2024-03-31",  # the release the reference ratings are from
+            "assessment_date": RELEASE,
+            "reference_ratings": refs,
+            "history": (*history, *([{"date": RELEASE, **now}] if now else [])),
         },
-        reference_ratings=refs,
-        **extra,
     )
     return base.model_copy(update={"programme": programme})
 
@@ -155,13 +150,13 @@ def test_movement_since_the_previous_release(reports: dict[str, Report]) -> None
     history = (
         {
             "date": "2022-03-31",
-            "whole_life_cost": {"amount": 50.0, "currency": "GBP"},
+            "whole_life_cost": 50.0,
             "planned_end_date": "2026-03-31",
             "ratings": [{"by": "IPA", "rating": "Green"}],
         },
         {
             "date": "2023-03-31",
-            "whole_life_cost": {"amount": 80.0, "currency": "GBP"},
+            "whole_life_cost": 80.0,
             "planned_end_date": "2027-03-31",
             "ratings": [{"by": "IPA", "rating": "Amber"}, {"by": "SRO", "rating": "Green"}],
         },
@@ -172,8 +167,7 @@ def test_movement_since_the_previous_release(reports: dict[str, Report]) -> None
         ipa="Red",
         sro="Amber",
         history=history,
-        whole_life_cost={"amount": 100.0, "currency": "GBP"},
-        planned_end_date="2027-09-30",
+        now={"whole_life_cost": 100.0, "planned_end_date": "2027-09-30"},
     )
     first = variant(reports["troubled"], name="first release", ipa="Amber")
     rows = {r.name: r for r in summary(make_run(moved, first)).rows}
@@ -193,10 +187,10 @@ def test_movement_since_the_previous_release(reports: dict[str, Report]) -> None
 
 
 def test_movement_reads_the_current_release_from_history(reports: dict[str, Report]) -> None:
-    """An importer may list the current release in the history too: it is not the previous one,
-    and its figures stand for now where the programme gives none."""
+    """The history's entry at the assessment date is the current release, not the previous one;
+    without it, only the rating can move."""
     base = reports["troubled"]
-    today = "2024-03-31"  # variant()'s assessment date
+    today = RELEASE
     history = (
         {
             "date": "2000-03-31",
@@ -213,15 +207,32 @@ def test_movement_reads_the_current_release_from_history(reports: dict[str, Repo
     assert (m.rating_by, m.rating_steps, m.direction) == ("SRO", 3, "worse")
     assert m.cost_growth == pytest.approx(0.25) and m.slip_days == 10
     assert r.ipa_before is None
+    (bare,) = summary(make_run(variant(base, name="bare", sro="Red", history=history[:1]))).rows
+    assert bare.movement is not None and bare.movement.direction == "worse"
+    assert bare.movement.cost_growth is None and bare.movement.slip_days is None
 
 
 def test_rows_are_sorted_worst_first(reports: dict[str, Report]) -> None:
-    run = make_run(reports["healthy"], reports["troubled"], reports["ngss"])
+    same = reports["troubled"]
+    run = make_run(
+        reports["healthy"],
+        variant(same, name="b same findings"),
+        reports["troubled"],
+        reports["ngss"],
+        variant(same, name="a same findings"),
+    )
     rows = summary(run).rows
-    assert [r.rating for r in rows] == ["Red", "Red", "Green"]
-    # Two Reds: the one with a critical finding first.
-    assert rows[0].critical >= 1 and rows[1].critical == 0
-    assert [r.id for r in rows] == ["ngss", "acms", "fwsm"]
+    assert [r.rating for r in rows] == ["Red"] * 4 + ["Green"]
+    # Among the Reds: more findings at the most severe level first, then by name.
+    counts = [tuple(r.counts.values()) for r in rows[:4]]
+    assert counts == sorted(counts, reverse=True)
+    ties = [r.name for r in rows if tuple(r.counts.values()) == tuple(row_of(same).counts.values())]
+    assert ties == sorted(ties, key=str.casefold) and len(ties) == 3
+
+
+def row_of(report: Report) -> Any:
+    (r,) = summary(make_run(report)).rows
+    return r
 
 
 def test_agreement_only_over_programmes_with_an_ipa_rating(reports: dict[str, Report]) -> None:
@@ -301,8 +312,7 @@ def test_csv_keeps_negative_figures_numeric(reports: dict[str, Report]) -> None:
         name="-shrunk",
         ipa="Amber",
         history=history,
-        whole_life_cost={"amount": 150.0},
-        planned_end_date="2028-01-01",
+        now={"whole_life_cost": 150.0, "planned_end_date": "2028-01-01"},
     )
     text = render("csv", make_run(shrunk))
     assert isinstance(text, str)
@@ -328,7 +338,7 @@ def test_xlsx_is_text_never_formulas_and_reproducible(
     row = {h: c for h, c in zip(header, programmes[2], strict=True)}
     assert row["name"].value == "'" + HOSTILE and row["name"].data_type == "s"
     assert row["department"].value == HOSTILE_DEPT
-    assert row["critical"].value == 1 and row["critical"].data_type == "n"
+    assert row["high"].value == reports["ngss"].by_severity()["high"] > 0 and row["high"].data_type == "n"
     about = {r[0].value: r[1].value for r in book["Agreement"].iter_rows() if r[0].value}
     assert about["generated"] == "2023-11-14 22:13 UTC"
     assert about["programmes with an IPA rating"] == 2
@@ -375,8 +385,7 @@ def test_terminal_summary_shows_movement(reports: dict[str, Report]) -> None:
         name="Moved",
         ipa="Amber",
         history=history,
-        whole_life_cost={"amount": 100.0},
-        planned_end_date="2027-06-01",
+        now={"whole_life_cost": 100.0, "planned_end_date": "2027-06-01"},
     )
     text = render("portfolio", make_run(moved, variant(reports["healthy"], name="New", ipa="Green")))
     assert isinstance(text, str)
