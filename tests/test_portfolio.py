@@ -338,6 +338,7 @@ def test_xlsx_is_text_never_formulas_and_reproducible(
     row = {h: c for h, c in zip(header, programmes[2], strict=True)}
     assert row["name"].value == "'" + HOSTILE and row["name"].data_type == "s"
     assert row["department"].value == HOSTILE_DEPT
+    assert row["evidence_gaps"].value == len(reports["ngss"].gaps) > 0
     assert row["high"].value == reports["ngss"].by_severity()["high"] > 0 and row["high"].data_type == "n"
     about = {r[0].value: r[1].value for r in book["Agreement"].iter_rows() if r[0].value}
     assert about["generated"] == "2023-11-14 22:13 UTC"
