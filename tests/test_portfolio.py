@@ -591,3 +591,47 @@ def test_dashboard_in_chromium(
     names = [r.name for r in data.rows]
     assert out["sortedByName"] == sorted(names, key=str.lower)
     assert out["sortedByNameDown"] == sorted(names, key=str.lower, reverse=True)
+
+
+def test_portfolio_command_reads_reference_ratings_and_history(tmp_path: Path) -> None:
+    """Through the command line, from programme files in the v2 format."""
+    text = (EXAMPLES / "troubled.yaml").read_text(encoding="utf-8")
+    text += (
+        "\nreference_ratings:\n"
+        "  - {by: IPA, rating: Amber, date: 2025-11-14}\n"
+        "  - {by: SRO, rating: Green, date: 2025-11-14}\n"
+        "history:\n"
+        "  - date: 2024-11-14\n"
+        "    whole_life_cost: {amount: 40000000, currency: GBP}\n"
+        "    planned_end_date: 2026-06-30\n"
+        "    ratings: [{by: IPA, rating: Amber/Green}]\n"
+        "  - date: 2025-11-14\n"
+        "    whole_life_cost: {amount: 50000000, currency: GBP}\n"
+        "    planned_end_date: 2027-06-30\n"
+    )
+    (tmp_path / "troubled.yaml").write_text(text, encoding="utf-8")
+    shutil.copy(EXAMPLES / "healthy.yaml", tmp_path / "healthy.yaml")
+    out = tmp_path / "p.csv"
+    page = tmp_path / "p.html"
+    result = run_cli(
+        "portfolio", ".", "-f", f"csv={out}", "-f", f"html-portfolio={page}", "-f", "portfolio", cwd=tmp_path
+    )
+    assert result.returncode == 1, result.stderr  # troubled has high findings
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert [r["source"] for r in rows] == ["troubled.yaml", "healthy.yaml"]
+    troubled = rows[0]
+    assert (troubled["ipa_rating"], troubled["sro_rating"], troubled["optimism_gap"]) == (
+        "Amber",
+        "Green",
+        "4",
+    )
+    assert (troubled["previous_release"], troubled["rating_before"], troubled["rating_movement"]) == (
+        "2024-11-14",
+        "Amber/Green",
+        "worse",
+    )
+    assert (troubled["cost_growth"], troubled["slip_days"]) == ("0.25", "365")
+    assert rows[1]["ipa_rating"] == "" and rows[1]["previous_release"] == ""
+    assert "Agreement with the IPA (1 programme" in result.stdout
+    html = page.read_text(encoding="utf-8")
+    assert "▼ worse" in html and "+25%" in html and "+365" in html
