@@ -444,6 +444,8 @@ def test_dashboard_filters_sorting_and_agreement(reports: dict[str, Report]) -> 
     assert 'id="confusion"' in html and "govcheck \\ IPA" in html
     # Each programme's findings are collapsed into its row; no full report is embedded.
     assert html.count("<details>") == 3 and "Conclusion on value for money" not in html
+    gaps = reports["ngss"].gaps
+    assert gaps and all(str(escape(g.title)) in html for g in gaps)
 
 
 def test_dashboard_generated_time_is_its_only_varying_part(

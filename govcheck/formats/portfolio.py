@@ -110,6 +110,9 @@ def _sheet(book: Any, title: str, lines: list[list[Any]]) -> None:
             if isinstance(cell.value, str):
                 cell.data_type = "s"  # text is never a formula, whatever it starts with
     sheet.freeze_panes = "A2"
+    for column in sheet.columns:
+        widest = max((len(str(c.value)) for c in column if c.value is not None), default=0)
+        sheet.column_dimensions[column[0].column_letter].width = min(max(widest, 8) + 2, 60)
 
 
 def render_xlsx(run: Run) -> bytes:

@@ -180,6 +180,7 @@ def dashboard_context(run: Run, data: PortfolioSummary, script: str) -> dict[str
         "references": any(r.ipa or r.sro for r in data.rows),
         "movement": any(r.movement for r in data.rows),
         "findings_of": findings_of(run),
+        "gaps_of": {r.programme.source: [g for g in r.gaps if g.active] for r in run.reports},
         "rank": lambda rating: ordinal(rating) or 0,
         "vfm_order": VFM_ORDER,
         "script": script,
