@@ -163,6 +163,9 @@ def _run(
     from govcheck.session import Options, Session
 
     targets = [(get(name), path) for name, path in _targets(formats or (default_format,), output)]
+    for fmt, path in targets:
+        if fmt.binary and path is None:
+            fail(f"{fmt.name} is a binary format: give it a path, -f {fmt.name}=PATH")
     try:
         session = Session(
             Options(

@@ -40,6 +40,9 @@ class Sink:
     def write(self, text: str) -> int:
         raise NotImplementedError
 
+    def write_bytes(self, data: bytes) -> int:
+        raise GovcheckError("cannot write a binary format to standard output: give it a path", file=self.name)
+
     def commit(self) -> None:
         raise NotImplementedError
 
@@ -99,6 +102,15 @@ class ThroughSink(Sink):
             self.abort()
             raise self._fail(exc) from None
 
+    def write_bytes(self, data: bytes) -> int:
+        try:
+            self.handle.flush()
+            self.handle.buffer.write(data)
+            return len(data)
+        except OSError as exc:
+            self.abort()
+            raise self._fail(exc) from None
+
     def commit(self) -> None:
         try:
             self.handle.close()
@@ -128,6 +140,15 @@ class AtomicSink(Sink):
     def write(self, text: str) -> int:
         try:
             return self.handle.write(text)
+        except OSError as exc:
+            self.abort()
+            raise self._fail(exc) from None
+
+    def write_bytes(self, data: bytes) -> int:
+        try:
+            self.handle.flush()
+            self.handle.buffer.write(data)
+            return len(data)
         except OSError as exc:
             self.abort()
             raise self._fail(exc) from None
@@ -198,15 +219,19 @@ def _destination(path: Path | None) -> str:
     return real
 
 
-def write_atomic(path: Path, text: str) -> None:
+def write_atomic(path: Path, text: str | bytes) -> None:
     """Write a whole file (a baseline, a starter programme) by the rules above."""
     write_text(text, Path(path))
 
 
-def write_text(text: str, output: Path | None, *, console: bool = False) -> None:
+def write_text(text: str | bytes, output: Path | None, *, console: bool = False) -> None:
     """Write `text` to `output` (None: standard output); console markup becomes console text."""
     sink = open_sink(output)
     try:
+        if isinstance(text, bytes):
+            sink.write_bytes(text)
+            sink.commit()
+            return
         if console:
             from govcheck.formats.terminal import to_console_text
 

@@ -639,7 +639,7 @@ def test_cli_writes_ci_format_to_a_file(tmp_path: Path, fmt: str, suffix: str) -
 
 # --- Streaming: the same bytes whatever --jobs, and only the formats used are imported ----------
 
-STREAMED = ("json", "compact", "csv", "terminal", "markdown", "sarif", "junit", "github", "gitlab")
+STREAMED = ("json", "compact", "terminal", "markdown", "sarif", "junit", "github", "gitlab")
 
 
 def test_every_streamed_format_is_byte_identical_whatever_jobs(tmp_path: Path) -> None:

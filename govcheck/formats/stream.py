@@ -174,4 +174,11 @@ class Buffered:
             notices=summary.notices,
         )
         self.outcomes = []
-        self.out.write(self.fmt.render(run))
+        rendered = self.fmt.render(run)
+        if isinstance(rendered, bytes):
+            write_bytes = getattr(self.out, "write_bytes", None)
+            if write_bytes is None:
+                raise TypeError(f"{self.fmt.name} is a binary format and needs a file")
+            write_bytes(rendered)
+        else:
+            self.out.write(rendered)
