@@ -32,16 +32,29 @@ D = dt.date
 
 # Patches that each give exactly the findings named (checked in every test that uses them).
 HIGH = {
-    "governance": ({"gateway_reviews": [{"gate": 0, "date": D(2025, 3, 10), "rating": "Red"}]}, "poor-gateway-rating"),
+    "governance": (
+        {"gateway_reviews": [{"gate": 0, "date": D(2025, 3, 10), "rating": "Red"}]},
+        "poor-gateway-rating",
+    ),
     "purpose": ({"objectives": []}, "objectives-missing"),
     "risk": ({"risk_management": {"register_maintained": False}}, "no-risk-register"),
     "stakeholders": (
         {
             "parties": [
-                {"name": "Agency A", "role": "customer", "commitment": "resisting", "confirmed_on": D(2025, 5, 1),
-                 "needs_assessed": True},
-                {"name": "Agency B", "role": "customer", "commitment": "committed", "confirmed_on": D(2025, 5, 1),
-                 "needs_assessed": True},
+                {
+                    "name": "Agency A",
+                    "role": "customer",
+                    "commitment": "resisting",
+                    "confirmed_on": D(2025, 5, 1),
+                    "needs_assessed": True,
+                },
+                {
+                    "name": "Agency B",
+                    "role": "customer",
+                    "commitment": "committed",
+                    "confirmed_on": D(2025, 5, 1),
+                    "needs_assessed": True,
+                },
             ]
         },
         "parties-resisting",
@@ -55,11 +68,19 @@ HIGH = {
 MEDIUM = {
     "governance": ({"leadership": {"sro": {"time_commitment": "part_time"}}}, "sro-part-time"),
     "purpose": (
-        {"objectives": [{"text": "Reduce cost", "measures": [], "strategic_priority": "Efficient public services"}]},
+        {
+            "objectives": [
+                {"text": "Reduce cost", "measures": [], "strategic_priority": "Efficient public services"}
+            ]
+        },
         "objectives-without-measures",
     ),
     "risk": (
-        {"risk_management": {"risks": [{"title": "Supplier capacity", "owner": None, "mitigation": "Reviews"}]}},
+        {
+            "risk_management": {
+                "risks": [{"title": "Supplier capacity", "owner": None, "mitigation": "Reviews"}]
+            }
+        },
         "risks-without-owners",
     ),
     "schedule": (
@@ -123,7 +144,9 @@ def test_not_achieved_does_not_fire_on_a_medium_one(checker: Checker, tmp_path: 
     assert report.value_for_money.conclusion == "at_risk"
 
 
-def test_not_achieved_does_not_fire_on_a_high_finding_in_another_category(checker: Checker, tmp_path: Path) -> None:
+def test_not_achieved_does_not_fire_on_a_high_finding_in_another_category(
+    checker: Checker, tmp_path: Path
+) -> None:
     report = check(checker, tmp_path, *of(HIGH["cost"]))
     assert report.value_for_money.conclusion == "at_risk"
     assert report.value_for_money.because == ("whole-life-cost-growth-large",)
@@ -139,7 +162,9 @@ def test_at_risk_fires_on_a_medium_finding_in_its_categories(
     assert report.value_for_money.because == tuple(rules)
 
 
-def test_at_risk_does_not_fire_on_a_low_one_or_a_medium_one_elsewhere(checker: Checker, tmp_path: Path) -> None:
+def test_at_risk_does_not_fire_on_a_low_one_or_a_medium_one_elsewhere(
+    checker: Checker, tmp_path: Path
+) -> None:
     patch, rules = of(LOW_VFM, MEDIUM["governance"])
     report = check(checker, tmp_path, combine(patch, DELIVERED), rules)
     assert report.value_for_money.conclusion == "achieved"
@@ -223,9 +248,13 @@ def cash_benefit(delivered: float) -> dict[str, Any]:
     return {
         "benefits": {
             "items": [
-                {"name": "Savings", "owner": "Director of Operations", "agreed_with_owner": True,
-                 "forecast": [{"year_ending": D(2025, 3, 31), "amount": gbp(100e6)}],
-                 "delivered_to_date": gbp(delivered)}
+                {
+                    "name": "Savings",
+                    "owner": "Director of Operations",
+                    "agreed_with_owner": True,
+                    "forecast": [{"year_ending": D(2025, 3, 31), "amount": gbp(100e6)}],
+                    "delivered_to_date": gbp(delivered),
+                }
             ]
         }
     }
@@ -244,8 +273,11 @@ def test_achieved_cash_benefits_at_the_boundary(
 
 def non_cash(evidence: Any) -> dict[str, Any]:
     item: dict[str, Any] = {
-        "name": "Staff time released", "cashable": False, "owner": "Director of Service",
-        "agreed_with_owner": True, "realised": True,
+        "name": "Staff time released",
+        "cashable": False,
+        "owner": "Director of Service",
+        "agreed_with_owner": True,
+        "realised": True,
         "forecast": [{"year_ending": D(2027, 3, 31), "amount": gbp(1e6)}],
     }
     if evidence != "left out":
@@ -254,13 +286,20 @@ def non_cash(evidence: Any) -> dict[str, Any]:
 
 
 def test_achieved_on_non_cash_benefits_with_evidence(checker: Checker, tmp_path: Path) -> None:
-    report = check(checker, tmp_path, combine(DELIVERED, non_cash("Rostering records against the baseline")), {CONCENTRATED})
+    report = check(
+        checker,
+        tmp_path,
+        combine(DELIVERED, non_cash("Rostering records against the baseline")),
+        {CONCENTRATED},
+    )
     assert report.value_for_money.conclusion == "achieved"
     assert report.value_for_money.figures["noncash.evidenced"] == 1
 
 
 def test_non_cash_benefits_without_evidence_are_at_risk(checker: Checker, tmp_path: Path) -> None:
-    report = check(checker, tmp_path, combine(DELIVERED, non_cash(None)), {CONCENTRATED, "non-cash-benefits-unevidenced"})
+    report = check(
+        checker, tmp_path, combine(DELIVERED, non_cash(None)), {CONCENTRATED, "non-cash-benefits-unevidenced"}
+    )
     assert report.value_for_money.conclusion == "at_risk"
 
 
@@ -328,8 +367,12 @@ def cli_report(path: Path) -> tuple[int, dict[str, Any]]:
 
 def test_terminated_with_spend_written_off_and_nothing_delivered_is_not_achieved(tmp_path: Path) -> None:
     patch = {
-        "status": {"state": "terminated", "date": D(2025, 3, 1), "decided_by": "the Secretary of State",
-                   "reason": "The system could not be made to work"},
+        "status": {
+            "state": "terminated",
+            "date": D(2025, 3, 1),
+            "decided_by": "the Secretary of State",
+            "reason": "The system could not be made to work",
+        },
         "costs": {"spent_to_date": gbp(469e6), "written_off": gbp(400e6)},
         "outputs": [{"name": "Regional control centres", "unit": "centres", "planned": 9, "delivered": 0}],
     }
@@ -343,23 +386,40 @@ def test_terminated_with_spend_written_off_and_nothing_delivered_is_not_achieved
     assert "£400m (85% of the spending) has been written off" in text
 
 
-def test_all_outputs_delivered_within_budget_with_non_cash_benefits_evidenced_is_achieved(tmp_path: Path) -> None:
+def test_all_outputs_delivered_within_budget_with_non_cash_benefits_evidenced_is_achieved(
+    tmp_path: Path,
+) -> None:
     patch = combine(
         {
             "status": {"state": "closed", "date": D(2025, 6, 1)},
             "outputs": [
                 {"name": "Flood defences", "unit": "schemes", "planned": 12, "delivered": 12},
-                {"name": "Homes better protected", "unit": "homes", "planned": 5000, "delivered": 5200,
-                 "note": "Two schemes protected more homes than modelled"},
+                {
+                    "name": "Homes better protected",
+                    "unit": "homes",
+                    "planned": 5000,
+                    "delivered": 5200,
+                    "note": "Two schemes protected more homes than modelled",
+                },
             ],
             "costs": {"spent_to_date": gbp(97e6), "written_off": None},
         },
-        {"benefits": {"items": [{
-            "name": "Flood damages avoided", "cashable": False, "owner": "Director of Flood Risk",
-            "agreed_with_owner": True, "realised": True,
-            "evidence": "Damages avoided in the 2024 floods, valued with the Multi-Coloured Manual",
-            "forecast": [{"year_ending": D(2026, 3, 31), "amount": gbp(20e6)}],
-        }]}},
+        {
+            "benefits": {
+                "items": [
+                    {
+                        "name": "Flood damages avoided",
+                        "cashable": False,
+                        "owner": "Director of Flood Risk",
+                        "agreed_with_owner": True,
+                        "realised": True,
+                        "evidence": "Damages avoided in the 2024 floods, valued with the Multi-Coloured"
+                        " Manual",
+                        "forecast": [{"year_ending": D(2026, 3, 31), "amount": gbp(20e6)}],
+                    }
+                ]
+            }
+        },
     )
     code, report = cli_report(write(tmp_path, patch))
     assert code == 0, report["findings"]
@@ -380,7 +440,11 @@ def test_governance_not_described_gives_gaps_and_no_absence_finding(tmp_path: Pa
     assert code == 0
     assert report["findings"] == []
     titles = {g["title"] for g in report["gaps"]}
-    assert {"Not described: leadership", "Not described: governance", "Not described: risk management"} <= titles
+    assert {
+        "Not described: leadership",
+        "Not described: governance",
+        "Not described: risk management",
+    } <= titles
     # The rating says which parts it could not see: a finding there could have made it worse.
     assert report["rating"] == "Green"
     assert {"leadership", "governance", "risk management"} <= set(report["rating_not_described"])
@@ -398,11 +462,13 @@ def test_achieved_may_come_before_a_not_yet_determinable_default() -> None:
     from govcheck.rule import Conclusions
 
     Conclusions.model_validate(
-        table([
-            {"result": "not_achieved", "finding": {"min_severity": "high"}},
-            {"result": "achieved", "programme": {"fact": "outputs.all_due_delivered", "eq": True}},
-            {"result": "not_yet_determinable"},
-        ])
+        table(
+            [
+                {"result": "not_achieved", "finding": {"min_severity": "high"}},
+                {"result": "achieved", "programme": {"fact": "outputs.all_due_delivered", "eq": True}},
+                {"result": "not_yet_determinable"},
+            ]
+        )
     )
 
 
@@ -410,11 +476,13 @@ def test_achieved_may_come_before_a_not_yet_determinable_default() -> None:
     "document",
     [
         # value-for-money lines before the default still run from the worst result to the best
-        table([
-            {"result": "achieved", "programme": {"fact": "outputs.all_due_delivered", "eq": True}},
-            {"result": "at_risk", "finding": {"min_severity": "medium"}},
-            {"result": "not_yet_determinable"},
-        ]),
+        table(
+            [
+                {"result": "achieved", "programme": {"fact": "outputs.all_due_delivered", "eq": True}},
+                {"result": "at_risk", "finding": {"min_severity": "medium"}},
+                {"result": "not_yet_determinable"},
+            ]
+        ),
         # a rating's default is the best rating, after every other line
         table(
             [{"result": "not_yet_determinable"}],

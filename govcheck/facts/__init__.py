@@ -36,6 +36,7 @@ from govcheck.facts.leadership import (
     mandate,
     purpose,
 )
+from govcheck.facts.money import BenefitFacts, CostFacts, ValueFacts, benefits, costs, expected_to_date, value
 from govcheck.facts.outcome import (
     HistoryFacts,
     LossFacts,
@@ -52,7 +53,6 @@ from govcheck.facts.outcome import (
     performance,
     status,
 )
-from govcheck.facts.money import BenefitFacts, CostFacts, ValueFacts, benefits, costs, expected_to_date, value
 from govcheck.facts.schedule import MigrationFacts, ScheduleFacts, migration, schedule
 from govcheck.model import Programme
 

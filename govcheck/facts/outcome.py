@@ -66,14 +66,18 @@ class OpinionFacts(Facts):
     schedule: Opinion | None = Field(description="The latest opinion on the schedule; none if there is none.")
     schedule_by: str | None
     schedule_date: str | None
-    cost: Opinion | None = Field(description="The latest opinion on the cost estimate; none if there is none.")
+    cost: Opinion | None = Field(
+        description="The latest opinion on the cost estimate; none if there is none."
+    )
     cost_by: str | None
     cost_date: str | None
 
 
 class NonCashFacts(Facts):
     items: int | None = Field(description="Non-cash benefits.")
-    claimed: int | None = Field(description="Non-cash benefits said to be realised or to have delivered value.")
+    claimed: int | None = Field(
+        description="Non-cash benefits said to be realised or to have delivered value."
+    )
     evidenced: int | None = Field(description="Claimed non-cash benefits that say how they are evidenced.")
     unevidenced: int | None = Field(description="Claimed non-cash benefits with no evidence.")
     unevidenced_names: tuple[str, ...]
@@ -87,7 +91,9 @@ class HistoryFacts(Facts):
     end_slip_days: int | None = Field(description="Planned end date now less at the first snapshot.")
     previous_ipa_rating: RatingName | None = Field(description="The IPA rating at the last snapshot.")
     previous_ipa_rank: int | None = Field(description="0 Green to 4 Red (Amber is 2 on either scale).")
-    in_year_variance: float | None = Field(description="annual_forecast / annual_budget - 1, latest snapshot.")
+    in_year_variance: float | None = Field(
+        description="annual_forecast / annual_budget - 1, latest snapshot."
+    )
 
 
 def status(p: Programme) -> StatusFacts:
