@@ -74,6 +74,9 @@ def build(entries: tuple[Entry, ...], identifier: str) -> Description:
     if description is not None:
         data["description"] = description
     data["assessment_date"] = latest.release.snapshot
+    sro = keep("SRO name", p.sro_name)
+    if sro is not None:
+        data["leadership"] = {"sro": {"name": sro}}
     start = keep("start date", p.start)
     end = keep("end date", p.end)
     if start is not None and start > latest.release.snapshot:

@@ -44,8 +44,14 @@ _UNITS = {
     "k": Decimal(10**3),
     "thousand": Decimal(10**3),
 }
-_MID = re.compile(r"\bmid(?:dle|point|-point)?\b\s*(?:value|case|estimate)?\s*[:=-]?\s*(?P<v>[^,;|]+)", re.I)
-_RANGE_SPLIT = re.compile(r"\s+(?:to|-|–|—)\s+|\s*[–—]\s*|(?<=[\dm])\s*-\s*(?=£?\d)", re.I)
+_MID = re.compile(
+    r"\bmid(?:dle|point|-point)?\b\s*(?:value|case|estimate)?\s*[:=-]?\s*(?P<v>.+?)\s*[,;|/]?\s*"
+    r"(?=\b(?:high|low|max|min)|$)",
+    re.I,
+)
+_RANGE_SPLIT = re.compile(r"\s+(?:to|-|–|—)\s+|\s*[–—]\s*", re.I)
+# Money ranges may also be written tight: "£1.5bn-£1.9bn", "100-150".
+_MONEY_RANGE_SPLIT = re.compile(r"\s+(?:to|-|–|—)\s+|\s*[–—]\s*|(?<=[\dmnk])\s*-\s*(?=£?\d)", re.I)
 _LABELS = re.compile(r"\b(?:low|min(?:imum)?|high|max(?:imum)?)\b\s*[:=]?", re.I)
 
 
@@ -85,9 +91,10 @@ def parse_money(text: str, scale: Decimal = Decimal(10**6), *, formula: bool = F
         return empty
     plain = _plain(text)
     single = _one_amount(plain, scale)
-    if single.value is not None or single.reason != "range":
+    if single.value is not None:
         return single
-    return _range(plain, lambda part: _one_amount(part, scale), _mid_amount, "amount")
+    ranged = _range(plain, lambda part: _one_amount(part, scale), _mid_amount, "an amount", _MONEY_RANGE_SPLIT)
+    return ranged if ranged.value is not None or single.reason == "range" else single
 
 
 def _one_amount(plain: str, scale: Decimal) -> Value[Decimal]:
@@ -99,7 +106,7 @@ def _one_amount(plain: str, scale: Decimal) -> Value[Decimal]:
     if rest:
         prices = _PRICES.match(rest)
         if prices is None:
-            if _RANGE_SPLIT.match(" " + rest) or rest[:1] in "-–—" or _MID.search(plain):
+            if _MONEY_RANGE_SPLIT.match(" " + rest) or rest[:1] in "-–—" or rest.lower().startswith("to "):
                 return Value(None, reason="range")
             return Value(None, reason=f"not a plain figure ({clip(plain, 60)})")
         year = prices["year"] or prices["year2"]
@@ -131,8 +138,8 @@ def parse_date(text: str, *, formula: bool = False) -> Value[dt.date]:
     single = _one_date(plain)
     if single.value is not None:
         return single
-    ranged = _range(plain, _one_date, _mid_date, "date")
-    return ranged if ranged.value is not None or "range" in (ranged.reason or "") else single
+    ranged = _range(plain, _one_date, _mid_date, "a date", _RANGE_SPLIT)
+    return ranged if ranged.value is not None else single
 
 
 _MONTHS = {
@@ -198,14 +205,14 @@ def _mid_date(values: list[dt.date]) -> dt.date:
     return values[0] + (values[-1] - values[0]) / 2
 
 
-def _range(plain: str, one, mid, what: str):  # type: ignore[no-untyped-def]
+def _range(plain: str, one, mid, what: str, splitter: re.Pattern[str]):  # type: ignore[no-untyped-def]
     """A published range: the labelled mid value if there is one, else the mid point of the ends."""
     labelled = _MID.search(plain)
     if labelled:
         value = one(labelled["v"].strip())
         if value.value is not None:
             return Value(value.value, note=f"mid value of the published range ({clip(plain, 60)})")
-    parts = [p.strip() for p in _RANGE_SPLIT.split(_LABELS.sub(" ", plain)) if p and p.strip(" ,;")]
+    parts = [p.strip() for p in splitter.split(_LABELS.sub(" ", plain)) if p and p.strip(" ,;")]
     parts = [p.strip(" ,;") for p in parts]
     if len(parts) in (2, 3):
         values = [one(p) for p in parts]
@@ -213,7 +220,7 @@ def _range(plain: str, one, mid, what: str):  # type: ignore[no-untyped-def]
             ordered = sorted(v.value for v in values)
             chosen = ordered[1] if len(ordered) == 3 else mid(ordered)
             return Value(chosen, note=f"mid value of the published range ({clip(plain, 60)})")
-    return Value(None, reason=f"not a {what} or a range of them ({clip(plain, 60)})")
+    return Value(None, reason=f"not {what} or a range ({clip(plain, 60)})")
 
 
 _RATINGS = {
@@ -257,7 +264,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 def defuse(text: str) -> str:
     """Text that a spreadsheet would run as a formula is kept as text: prefixed with an apostrophe,
     the spreadsheet convention for a literal."""
-    if text.startswith(_FORMULA_START) or re.match(r"-[^\s\d.]", text):
+    if text.startswith(_FORMULA_START) or re.match(r"-\S", text):
         return "'" + text
     return text
 

@@ -128,7 +128,7 @@ def _release(
             "or give --snapshot NAME=YYYY-MM-DD"
         )
     else:
-        snapshot = snapshot_date(year, five)
+        snapshot = snapshot_date(year, layout, five)
     release = Release(
         path=path,
         label=label,

@@ -6,9 +6,10 @@ The snapshot date of a release (the date its ratings and figures are as at):
    ("2013/2014 Budget"), else from the file name ("gmpp_2022_23.csv"), else from the latest
    entry quarter in its GMPP IDs ("MOD_0135_2223-Q1" is 2022-23). Narrative headers are not
    read (2022-23's names 2021/22);
-2. releases with a five-point rating (Amber/Green, Amber/Red) or projects as columns, the
-   annual reports of 2013 to 2019, are as at 30 September of that financial year's first
-   year; three-point releases (2021-22 on) are as at 31 March, the year's end (quarter 4).
+2. releases with projects as rows that publish the SRO's own rating or only three-point
+   ratings (2021-22 on) are as at 31 March, the year's end (quarter 4); the others (projects
+   as columns, or five-point ratings without the SRO's: the annual reports of 2013 to 2019)
+   are as at 30 September of the financial year's first calendar year.
 
 `--snapshot NAME=YYYY-MM-DD` on the command line overrides both.
 """
@@ -178,8 +179,11 @@ def fiscal_year(layout: Layout, path: Path, ids: list[str]) -> int | None:
     return max(quarters) if quarters else None
 
 
-def snapshot_date(year: int, five_point: bool) -> dt.date:
-    return dt.date(year, 9, 30) if five_point else dt.date(year + 1, 3, 31)
+def snapshot_date(year: int, layout: Layout, five_point: bool) -> dt.date:
+    year_end = layout.orientation == "rows" and (
+        not five_point or any(c.field == "sro_rating" for c in layout.columns)
+    )
+    return dt.date(year + 1, 3, 31) if year_end else dt.date(year, 9, 30)
 
 
 def is_five_point(layout: Layout, projects: list[Snapshot]) -> bool:
