@@ -70,6 +70,8 @@ def run(
         )
         failed = True
     releases = unique
+    if not releases:
+        return Outcome(EXIT_INVALID, (), 0, len(problems))
     tracks, dropped, unsure = follow(releases)
     problems.extend(dropped)
     descriptions = [build(entries, ident) for entries, ident in zip(tracks, _identifiers(tracks), strict=True)]
