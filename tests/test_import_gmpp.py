@@ -163,6 +163,7 @@ def test_ratings_blank_or_exempt_are_not_described() -> None:
 def test_text_that_a_spreadsheet_would_run_is_defused_and_long_text_shortened() -> None:
     assert parse_text('=HYPERLINK("http://x")').value == "'=HYPERLINK(\"http://x\")"
     assert parse_text("@SUM(1)").value == "'@SUM(1)"
+    assert parse_text("line one_x000D_\nline two").value == "line one\nline two"
     long = parse_text("x" * 20_000)
     assert long.value is not None and len(long.value) == 10_000 and long.note
 
@@ -472,6 +473,13 @@ def test_shared_releases_every_row_imported_or_explained(tmp_path: Path) -> None
     latest = _load(out / "MOD_0135_2122-Q1.yaml")
     assert latest["assessment_date"] == dt.date(2024, 3, 31)
     assert [s["reference"] for s in latest["sources"]] == ["gmpp_2021_22.csv", "gmpp_2022_23.csv", "gmpp_2023_24.csv"]
+    # Matches worth a look are reported, and a name found only in another department is not matched.
+    assert any(
+        "uk_2017.csv:28: project ICR Monetisation: not matched: a project of the same name is in another "
+        "department" in line
+        for line in lines
+    )
+    assert not any("Traceback" in line for line in lines)
     _assert_valid(out)
 
 

@@ -258,6 +258,13 @@ def parse_rating(text: str, *, formula: bool = False) -> Value[str]:
 
 
 _FORMULA_START = ("=", "+", "@", "\t", "\r")
+# Spreadsheet XML's escape for a control character ("_x000D_" for a carriage return), left in
+# text that went through a spreadsheet on its way to CSV.
+_XML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def _unescape(text: str) -> str:
+    return _XML_ESCAPE.sub(lambda m: chr(int(m[1], 16)), text) if "_x" in text else text
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -272,6 +279,7 @@ def defuse(text: str) -> str:
 def parse_text(text: str, *, limit: int = MAX_TEXT) -> Value[str]:
     """Free text, tidied: line ends normalised, control characters dropped, formulas defused,
     cut at `limit` characters with a note."""
+    text = _unescape(text)
     cleaned = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n")).replace("\u00a0", " ")
     cleaned = re.sub(r"[ \t]+\n", "\n", re.sub(r"\n{3,}", "\n\n", cleaned)).strip()
     empty: Value[str] | None = not_published(cleaned) if len(cleaned) < 200 else None
@@ -285,7 +293,7 @@ def parse_text(text: str, *, limit: int = MAX_TEXT) -> Value[str]:
 
 def parse_name(text: str) -> Value[str]:
     """A project name or department: one line, at most MAX_NAME characters."""
-    flat = _CONTROL.sub("", " ".join(text.replace("\u00a0", " ").split()))
+    flat = _CONTROL.sub("", " ".join(_unescape(text).replace("\u00a0", " ").split()))
     if not flat:
         return Value(None)
     flat = defuse(flat)

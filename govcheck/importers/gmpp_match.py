@@ -48,13 +48,20 @@ class Entry:
 class _Track:
     order: int
     entries: list[Entry] = field(default_factory=list)
+    ids: set[str] = field(default_factory=set)
+    key: str = ""  # name_key of the latest entry
+    family: str = ""  # department_family of the latest entry
 
     @property
     def last(self) -> Entry:
         return self.entries[-1]
 
-    def ids(self) -> set[str]:
-        return {e.project.gmpp_id for e in self.entries if e.project.gmpp_id}
+    def add(self, entry: Entry) -> None:
+        self.entries.append(entry)
+        if entry.project.gmpp_id:
+            self.ids.add(entry.project.gmpp_id)
+        self.key = name_key(entry.project.name)
+        self.family = department_family(entry.project.department)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +101,7 @@ def follow(releases: list[Release]) -> tuple[list[tuple[Entry, ...]], list[Probl
     for release in sorted(releases, key=lambda r: (r.snapshot, r.label)):
         claimed: set[int] = set()
         seen_ids: dict[str, int] = {}
-        by_id = {i: t for t in tracks for i in t.ids()}
+        by_id = {i: t for t in tracks for i in t.ids}
         for project in release.projects:
             if project.gmpp_id and project.gmpp_id in seen_ids:
                 dropped.append(
@@ -114,7 +121,7 @@ def follow(releases: list[Release]) -> tuple[list[tuple[Entry, ...]], list[Probl
             if track is None:
                 track = _Track(order=len(tracks))
                 tracks.append(track)
-            track.entries.append(Entry(release, project))
+            track.add(Entry(release, project))
             claimed.add(track.order)
     return [tuple(t.entries) for t in tracks], dropped, unsure
 
@@ -131,7 +138,7 @@ def _find(
     open_tracks = [
         t
         for t in tracks
-        if t.order not in claimed and not (project.gmpp_id and t.ids() and project.gmpp_id not in t.ids())
+        if t.order not in claimed and not (project.gmpp_id and t.ids and project.gmpp_id not in t.ids)
     ]
 
     def best(candidates: list[_Track]) -> _Track:
@@ -141,8 +148,8 @@ def _find(
         e = t.last
         return f"{e.release.label}:{e.project.position} ({e.project.name}, {e.project.department})"
 
-    same_name = [t for t in open_tracks if name_key(t.last.project.name) == key]
-    same_family = [t for t in same_name if department_family(t.last.project.department) == family]
+    same_name = [t for t in open_tracks if t.key == key]
+    same_family = [t for t in same_name if t.family == family]
     if len(same_family) > 1:
         exact = [t for t in same_family if t.last.project.name.lower() == project.name.lower()]
         if len(exact) != 1:
@@ -153,9 +160,9 @@ def _find(
     if same_name:
         return None, f"not matched: a project of the same name is in another department: {was(same_name[0])}"
     scored = [
-        (_similar(key, name_key(t.last.project.name)), t)
+        (_similar(key, t.key), t)
         for t in open_tracks
-        if department_family(t.last.project.department) == family
+        if t.family == family
     ]
     close = [(s, t) for s, t in scored if s >= SIMILAR]
     if close:

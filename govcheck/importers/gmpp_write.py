@@ -13,7 +13,13 @@ LICENCE = "Contains public sector information licensed under the Open Government
 _UNSAFE_IN_COMMENT = re.compile(r"[^\x20-\x7e\u00a0-\ud7ff\ue000-\ufffd]")
 
 
-class _Dumper(yaml.SafeDumper):
+try:
+    from yaml import CSafeDumper as _Base
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    from yaml import SafeDumper as _Base  # type: ignore[assignment]
+
+
+class _Dumper(_Base):
     """The safe dumper, without anchors and aliases: every value is written where it is used."""
 
     def ignore_aliases(self, data: object) -> bool:
