@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 import yaml
-
 from conftest import run_cli
+
 from govcheck.importers.gmpp_cells import parse_date, parse_money, parse_rating, parse_text
 from govcheck.importers.gmpp_import import run
 from govcheck.importers.gmpp_layout import classify
@@ -28,7 +28,9 @@ SHARED = Path(__file__).resolve().parents[1].parent / "shared/data/gmpp"
 V2_KEYS = ("sources", "history", "reference_ratings")
 
 
-def _import(tmp_path: Path, *files: Path, snapshots: dict[str, dt.date] | None = None) -> tuple[int, list[str], Path]:
+def _import(
+    tmp_path: Path, *files: Path, snapshots: dict[str, dt.date] | None = None
+) -> tuple[int, list[str], Path]:
     out = tmp_path / "out"
     lines: list[str] = []
     outcome = run(list(files), out, snapshots or {}, lines.append)
@@ -161,7 +163,7 @@ def test_ratings_blank_or_exempt_are_not_described() -> None:
 
 
 def test_text_that_a_spreadsheet_would_run_is_defused_and_long_text_shortened() -> None:
-    assert parse_text('=HYPERLINK("http://x")').value == "'=HYPERLINK(\"http://x\")"
+    assert parse_text('=HYPERLINK("http://x")').value == '\'=HYPERLINK("http://x")'
     assert parse_text("@SUM(1)").value == "'@SUM(1)"
     assert parse_text("line one_x000D_\nline two").value == "line one\nline two"
     long = parse_text("x" * 20_000)
@@ -180,7 +182,10 @@ def test_text_that_a_spreadsheet_would_run_is_defused_and_long_text_shortened() 
         ("Dept", "department"),
         ("Purpose", "description"),
         ("IPA DCA", "ipa_rating"),
-        ("MPA RAG rating\n(A Delivery Confidence Assessment ... definitions in the MPA Annual Report)", "ipa_rating"),
+        (
+            "MPA RAG rating\n(A Delivery Confidence Assessment ... definitions in the MPA Annual Report)",
+            "ipa_rating",
+        ),
         ("SRO Delivery Confidence Assessment \n(... definitions in the IPA Annual Report)", "sro_rating"),
         ("SRO name", "sro_name"),
         ("Completion date", "end_date"),
@@ -232,7 +237,9 @@ def test_fixture_releases_import_with_every_row_accounted_for(imported: tuple[in
     ]
     # The footnote row of the 2021-22 fixture is reported, not imported; the 2014 footnote
     # (a row of the columns layout) is named as a field that is not read.
-    assert any("gmpp_2021_22.csv:6: project Source: Infrastructure" in line and "footnote" in line for line in lines)
+    assert any(
+        "gmpp_2021_22.csv:6: project Source: Infrastructure" in line and "footnote" in line for line in lines
+    )
     assert any("uk_2014_columns.csv: row 15" in line for line in lines)
     assert lines[-1].endswith("1 rows not imported (listed above); 0 matches across releases to check")
     assert "from 13 rows of 4 releases" in lines[-1]
@@ -278,7 +285,9 @@ def test_project_followed_across_layouts_and_id_drift(imported: tuple[int, list[
     assert "in 2024/25 real prices" in text
 
 
-def test_budget_and_forecast_as_published_whatever_the_variance_sign(imported: tuple[int, list[str], Path]) -> None:
+def test_budget_and_forecast_as_published_whatever_the_variance_sign(
+    imported: tuple[int, list[str], Path],
+) -> None:
     data = _load(imported[2] / "DFT_0001_1516-Q1.yaml")
     # 2025-26 publishes its variance with the opposite sign (6.7 for an underspend); the
     # importer keeps baseline and forecast, from which variance is computed, never the %.
@@ -305,9 +314,16 @@ def test_exempt_cells_are_not_described_with_the_reason_kept(imported: tuple[int
         assert key not in data
     assert "history" not in data  # nothing was published in its one release
     text = path.read_text(encoding="utf-8")
-    assert "whole-life cost (2021-22): not described: exempt from publication (Exempt under Section 26" in text
-    early = (imported[2] / "CO_0004_2122-Q4.yaml").read_text(encoding="utf-8")
-    assert "Early planning GMPP project" not in _load(imported[2] / "CO_0004_2122-Q4.yaml").get("description", "")
+    assert (
+        "whole-life cost (2021-22): not described: exempt from publication (Exempt under Section 26" in text
+    )
+    # "Early planning GMPP project" in 2021-22's rating, date and money cells: nothing taken.
+    early = imported[2] / "CO_0004_2122-Q4.yaml"
+    assert [h["date"] for h in _load(early)["history"]] == [dt.date(2023, 3, 31)]
+    assert (
+        "IPA rating (2021-22): not described: not a rating (Early planning GMPP project"
+        in early.read_text(encoding="utf-8")
+    )
 
 
 def test_columns_layout_traps(imported: tuple[int, list[str], Path]) -> None:
@@ -340,8 +356,12 @@ def test_cli_import_and_determinism(tmp_path: Path) -> None:
 
 def test_cli_unreadable_file_one_line_exit_2_others_still_imported(tmp_path: Path) -> None:
     bad = tmp_path / "broken.csv"
-    bad.write_text('GMPP ID Number,Project Name,Department\nX_1,"never closed,DFT\nY_2,Other,HO\n', encoding="utf-8")
-    result = run_cli("import", "gmpp", str(bad), str(FIXTURES / "gmpp_2022_23.csv"), "-d", str(tmp_path / "o"))
+    bad.write_text(
+        'GMPP ID Number,Project Name,Department\nX_1,"never closed,DFT\nY_2,Other,HO\n', encoding="utf-8"
+    )
+    result = run_cli(
+        "import", "gmpp", str(bad), str(FIXTURES / "gmpp_2022_23.csv"), "-d", str(tmp_path / "o")
+    )
     assert result.returncode == 2
     errors = [line for line in result.stderr.splitlines() if "broken.csv" in line]
     assert len(errors) == 1 and "broken CSV quoting" in errors[0] and "broken.csv:2:" in errors[0]
@@ -367,13 +387,34 @@ def _xlsx(path: Path, rows: list[list[Any]], *, title_rows: int = 1) -> Path:
 
 
 def test_cli_xlsx_release_with_formula_cells(tmp_path: Path) -> None:
-    header = ["GMPP ID Number", "Project Name", "Department", "Description / Aims", "IPA DCA", "SRO DCA",
-              "Start Date", "End Date", "Financial Year Baseline (£m)", "Financial Year Forecast (£m)",
-              "Whole Life Cost (£m)"]
+    header = [
+        "GMPP ID Number",
+        "Project Name",
+        "Department",
+        "Description / Aims",
+        "IPA DCA",
+        "SRO DCA",
+        "Start Date",
+        "End Date",
+        "Financial Year Baseline (£m)",
+        "Financial Year Forecast (£m)",
+        "Whole Life Cost (£m)",
+    ]
     rows = [
         header,
-        ["HO_0001_2324-Q1", "Case Work", "HO", "=HYPERLINK(\"http://x\",\"click\")", "Amber", "Green",
-         dt.datetime(2023, 4, 1), dt.datetime(2027, 3, 31), 10.5, "=J3*2", 250],
+        [
+            "HO_0001_2324-Q1",
+            "Case Work",
+            "HO",
+            '=HYPERLINK("http://x","click")',
+            "Amber",
+            "Green",
+            dt.datetime(2023, 4, 1),
+            dt.datetime(2027, 3, 31),
+            10.5,
+            "=J3*2",
+            250,
+        ],
     ]
     book = _xlsx(tmp_path / "gmpp_2023_24.xlsx", rows)
     result = run_cli("import", "gmpp", str(book), "-d", str(tmp_path / "o"))
@@ -384,7 +425,9 @@ def test_cli_xlsx_release_with_formula_cells(tmp_path: Path) -> None:
     assert data["start_date"] == dt.date(2023, 4, 1) and data["assessment_date"] == dt.date(2024, 3, 31)
     assert data["history"][0]["annual_budget"]["amount"] == 10_500_000.0
     assert "annual_forecast" not in data["history"][0]
-    assert "annual forecast (2023-24): not described: a spreadsheet formula" in path.read_text(encoding="utf-8")
+    assert "annual forecast (2023-24): not described: a spreadsheet formula" in path.read_text(
+        encoding="utf-8"
+    )
     _assert_valid(tmp_path / "o")
 
 
@@ -402,7 +445,9 @@ def test_cli_zip_bomb_disguised_as_xlsx(tmp_path: Path) -> None:
 def test_cli_huge_cells(tmp_path: Path) -> None:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["GMPP ID Number", "Project Name", "Department", "Description / Aims", "Whole Life Cost (£m)"])
+    writer.writerow(
+        ["GMPP ID Number", "Project Name", "Department", "Description / Aims", "Whole Life Cost (£m)"]
+    )
     writer.writerow(["CO_0001_2324-Q1", "Long", "CO", "word " * 10_000, "10"])
     ok = tmp_path / "gmpp_2023_24.csv"
     ok.write_text(buffer.getvalue(), encoding="utf-8")
@@ -420,7 +465,7 @@ def test_cli_huge_cells(tmp_path: Path) -> None:
 def test_cli_stray_quote_read_leniently(tmp_path: Path) -> None:
     path = tmp_path / "gmpp_2023_24.csv"
     path.write_text(
-        'GMPP ID Number,Project Name,Department,Description / Aims,IPA DCA\n'
+        "GMPP ID Number,Project Name,Department,Description / Aims,IPA DCA\n"
         'CO_0001_2324-Q1,"Quoted"Name,CO,Text,Red\n',
         encoding="utf-8",
     )
@@ -472,7 +517,11 @@ def test_shared_releases_every_row_imported_or_explained(tmp_path: Path) -> None
     # Releases from 2021-22 on name their projects by GMPP ID.
     latest = _load(out / "MOD_0135_2122-Q1.yaml")
     assert latest["assessment_date"] == dt.date(2024, 3, 31)
-    assert [s["reference"] for s in latest["sources"]] == ["gmpp_2021_22.csv", "gmpp_2022_23.csv", "gmpp_2023_24.csv"]
+    assert [s["reference"] for s in latest["sources"]] == [
+        "gmpp_2021_22.csv",
+        "gmpp_2022_23.csv",
+        "gmpp_2023_24.csv",
+    ]
     # Matches worth a look are reported, and a name found only in another department is not matched.
     assert any(
         "uk_2017.csv:28: project ICR Monetisation: not matched: a project of the same name is in another "
@@ -497,4 +546,3 @@ def test_shared_releases_dated_by_their_snapshot(tmp_path: Path) -> None:
         "gmpp_2022_23.csv": dt.date(2023, 3, 31),
         "gmpp_2023_24.csv": dt.date(2024, 3, 31),
     }
-

@@ -35,7 +35,7 @@ class Description:
 def slug(department: str, name: str) -> str:
     text = unicodedata.normalize("NFKD", f"{department} {name}").encode("ascii", "ignore").decode()
     words = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    return (words[:90].rstrip("-") or "project")
+    return words[:90].rstrip("-") or "project"
 
 
 def _money(amount: Decimal) -> dict[str, Any]:
@@ -111,8 +111,8 @@ def build(entries: tuple[Entry, ...], identifier: str) -> Description:
     benefits = keep("benefits", p.benefits)
     if benefits is not None:
         notes.append(
-            f"benefits ({_fy(latest)}): total baseline benefits £{benefits / Decimal(10**6):,.2f}m published; "
-            "the format has no field for a whole-life benefits total without its yearly profile"
+            f"benefits ({_fy(latest)}): total baseline benefits £{benefits / Decimal(10**6):,.2f}m "
+            "published; the format has no field for a whole-life benefits total without its yearly profile"
         )
     data["sources"] = [
         {
@@ -124,8 +124,8 @@ def build(entries: tuple[Entry, ...], identifier: str) -> Description:
         for e in entries
     ]
     sources = tuple(
-        f"{e.release.path.name} {'column' if e.release.orientation == 'columns' else 'row'} {e.project.position} "
-        f"(as at {e.release.snapshot.isoformat()})"
+        f"{e.release.path.name} {'column' if e.release.orientation == 'columns' else 'row'} "
+        f"{e.project.position} (as at {e.release.snapshot.isoformat()})"
         for e in entries
     )
     return Description(identifier, data, sources, tuple(dict.fromkeys(notes)))
@@ -134,11 +134,16 @@ def build(entries: tuple[Entry, ...], identifier: str) -> Description:
 def _costs(entries: tuple[Entry, ...], keep: Any, notes: list[str]) -> dict[str, Any]:
     latest = entries[-1]
     current = keep("whole-life cost", latest.project.whole_life_cost)
-    for label, value in (("annual budget", latest.project.budget), ("annual forecast", latest.project.forecast)):
+    for label, value in (
+        ("annual budget", latest.project.budget),
+        ("annual forecast", latest.project.forecast),
+    ):
         keep(label, value)
     if current is None:
         return {}
-    first = next(e.project.whole_life_cost.value for e in entries if e.project.whole_life_cost.value is not None)
+    first = next(
+        e.project.whole_life_cost.value for e in entries if e.project.whole_life_cost.value is not None
+    )
     return {"whole_life": {"baseline": _money(first), "forecast": _money(current)}}
 
 

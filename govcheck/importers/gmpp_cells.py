@@ -20,7 +20,7 @@ MAX_NAME = 500
 
 # Cells that say "nothing published" without a reason worth keeping.
 _BLANK = re.compile(
-    r"^(|-+|–|—|n/?a|#n/?a|none|nil|tbc|tbd|not applicable|not available|no dca|no data|"
+    r"^(|-+|\u2013|\u2014|n/?a|#n/?a|none|nil|tbc|tbd|not applicable|not available|no dca|no data|"
     r"no departmental narrative|no end date|not provided|data not provided)\.?$"
 )
 _EXEMPT = re.compile(r"\bexempt|\bfreedom of information|\bfoi\b|\bsection\s+\d+", re.I)
@@ -30,7 +30,7 @@ _PRICES = re.compile(
     re.I,
 )
 _NUMBER = re.compile(
-    r"^(?P<neg>[-−–(])?\s*£?\s*(?P<neg2>[-−])?\s*(?P<num>\d[\d,]*(?:\.\d+)?|\.\d+)\s*"
+    r"^(?P<neg>[-\u2212\u2013(])?\s*£?\s*(?P<neg2>[-\u2212])?\s*(?P<num>\d[\d,]*(?:\.\d+)?|\.\d+)\s*"
     r"(?P<unit>bn|billion|b|mn|million|m|k|thousand)?\)?(?![\w.])\s*(?P<rest>.*)$",
     re.I,
 )
@@ -49,9 +49,11 @@ _MID = re.compile(
     r"(?=\b(?:high|low|max|min)|$)",
     re.I,
 )
-_RANGE_SPLIT = re.compile(r"\s+(?:to|-|–|—)\s+|\s*[–—]\s*", re.I)
+_RANGE_SPLIT = re.compile(r"\s+(?:to|-|\u2013|\u2014)\s+|\s*[\u2013\u2014]\s*", re.I)
 # Money ranges may also be written tight: "£1.5bn-£1.9bn", "100-150".
-_MONEY_RANGE_SPLIT = re.compile(r"\s+(?:to|-|–|—)\s+|\s*[–—]\s*|(?<=[\dmnk])\s*-\s*(?=£?\d)", re.I)
+_MONEY_RANGE_SPLIT = re.compile(
+    r"\s+(?:to|-|\u2013|\u2014)\s+|\s*[\u2013\u2014]\s*|(?<=[\dmnk])\s*-\s*(?=£?\d)", re.I
+)
 _LABELS = re.compile(r"\b(?:low|min(?:imum)?|high|max(?:imum)?)\b\s*[:=]?", re.I)
 
 
@@ -93,7 +95,9 @@ def parse_money(text: str, scale: Decimal = Decimal(10**6), *, formula: bool = F
     single = _one_amount(plain, scale)
     if single.value is not None:
         return single
-    ranged = _range(plain, lambda part: _one_amount(part, scale), _mid_amount, "an amount", _MONEY_RANGE_SPLIT)
+    ranged = _range(
+        plain, lambda part: _one_amount(part, scale), _mid_amount, "an amount", _MONEY_RANGE_SPLIT
+    )
     return ranged if ranged.value is not None or single.reason == "range" else single
 
 
@@ -106,18 +110,26 @@ def _one_amount(plain: str, scale: Decimal) -> Value[Decimal]:
     if rest:
         prices = _PRICES.match(rest)
         if prices is None:
-            if _MONEY_RANGE_SPLIT.match(" " + rest) or rest[:1] in "-–—" or rest.lower().startswith("to "):
+            if (
+                _MONEY_RANGE_SPLIT.match(" " + rest)
+                or rest[:1] in "-\u2013\u2014"
+                or rest.lower().startswith("to ")
+            ):
                 return Value(None, reason="range")
             return Value(None, reason=f"not a plain figure ({clip(plain, 60)})")
         year = prices["year"] or prices["year2"]
-        note = f"in {year.replace(' ', '')} {prices['kind'].lower()} prices" if year else f"in {prices['kind'].lower()} terms"
+        note = (
+            f"in {year.replace(' ', '')} {prices['kind'].lower()} prices"
+            if year
+            else f"in {prices['kind'].lower()} terms"
+        )
     try:
         number = Decimal(m["num"].replace(",", ""))
     except InvalidOperation:
         return Value(None, reason=f"not a figure ({clip(plain, 60)})")
     unit = _UNITS.get((m["unit"] or "").lower(), scale)
     amount = number * unit
-    if m["neg"] in {"-", "−", "–", "("} or m["neg2"]:
+    if m["neg"] in {"-", "\u2212", "\u2013", "("} or m["neg2"]:
         return Value(None, reason=f"negative amount ({clip(plain, 40)}); money must not be negative")
     return Value(amount.quantize(Decimal("0.01")), note=note)
 
@@ -265,6 +277,8 @@ _XML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
 def _unescape(text: str) -> str:
     return _XML_ESCAPE.sub(lambda m: chr(int(m[1], 16)), text) if "_x" in text else text
+
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 

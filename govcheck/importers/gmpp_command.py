@@ -47,5 +47,7 @@ def command(files: Sequence[Path], output_dir: Path, snapshots: Sequence[str]) -
     release that includes it, with its history from the earlier ones. Rows that cannot be
     imported are listed on standard error as FILE:ROW: project NAME: reason.
     """
-    outcome = run(list(files), output_dir, _snapshot_overrides(snapshots), lambda line: click.echo(line, err=True))
+    outcome = run(
+        list(files), output_dir, _snapshot_overrides(snapshots), lambda line: click.echo(line, err=True)
+    )
     raise SystemExit(outcome.exit_code)

@@ -74,7 +74,9 @@ def run(
         return Outcome(EXIT_INVALID, (), 0, len(problems))
     tracks, dropped, unsure = follow(releases)
     problems.extend(dropped)
-    descriptions = [build(entries, ident) for entries, ident in zip(tracks, _identifiers(tracks), strict=True)]
+    descriptions = [
+        build(entries, ident) for entries, ident in zip(tracks, _identifiers(tracks), strict=True)
+    ]
     descriptions.sort(key=lambda d: d.id)
     try:
         output_dir.mkdir(parents=True, exist_ok=True)
@@ -155,7 +157,9 @@ def _identifiers(tracks: list[tuple[Entry, ...]]) -> list[str]:
     name; a clash (two projects of one name) gets -2, -3 in order of first appearance."""
     taken: set[str] = set()
     result: list[str] = []
-    order = sorted(range(len(tracks)), key=lambda i: (tracks[i][0].release.snapshot, tracks[i][0].project.position))
+    order = sorted(
+        range(len(tracks)), key=lambda i: (tracks[i][0].release.snapshot, tracks[i][0].project.position)
+    )
     chosen: dict[int, str] = {}
     for i in order:
         latest = tracks[i][-1].project

@@ -109,7 +109,8 @@ def follow(releases: list[Release]) -> tuple[list[tuple[Entry, ...]], list[Probl
                         release.label,
                         project.position,
                         project.name,
-                        f"GMPP ID {project.gmpp_id} already used by row {seen_ids[project.gmpp_id]}; not imported",
+                        f"GMPP ID {project.gmpp_id} already used by row {seen_ids[project.gmpp_id]}; "
+                        "not imported",
                     )
                 )
                 continue
@@ -153,17 +154,14 @@ def _find(
     if len(same_family) > 1:
         exact = [t for t in same_family if t.last.project.name.lower() == project.name.lower()]
         if len(exact) != 1:
-            return None, f"not matched: {len(same_family)} earlier projects share its name, e.g. {was(same_family[0])}"
+            shared = f"{len(same_family)} earlier projects share its name"
+            return None, f"not matched: {shared}, e.g. {was(same_family[0])}"
         same_family = exact
     if same_family:
         return same_family[0], None
     if same_name:
         return None, f"not matched: a project of the same name is in another department: {was(same_name[0])}"
-    scored = [
-        (_similar(key, t.key), t)
-        for t in open_tracks
-        if t.family == family
-    ]
+    scored = [(_similar(key, t.key), t) for t in open_tracks if t.family == family]
     close = [(s, t) for s, t in scored if s >= SIMILAR]
     if close:
         top = max(s for s, _ in close)

@@ -140,7 +140,7 @@ def _read_xlsx(raw: bytes) -> tuple[Sheet, ...]:
     _check_zip(raw)
     import warnings
 
-    import openpyxl
+    import openpyxl  # type: ignore[import-untyped]
 
     try:
         with warnings.catch_warnings():
@@ -187,9 +187,7 @@ def _check_zip(raw: bytes) -> None:
                     f"XLSX part {info.filename!r} expands {ratio:,.0f} times; refusing a likely zip bomb"
                 )
         if total > MAX_XLSX_UNCOMPRESSED:
-            raise UnreadableFile(
-                f"XLSX expands to {total:,} bytes; the limit is {MAX_XLSX_UNCOMPRESSED:,}"
-            )
+            raise UnreadableFile(f"XLSX expands to {total:,} bytes; the limit is {MAX_XLSX_UNCOMPRESSED:,}")
         if "xl/workbook.xml" not in {i.filename for i in members}:
             raise UnreadableFile("not an XLSX workbook (no xl/workbook.xml)")
 

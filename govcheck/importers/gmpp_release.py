@@ -121,7 +121,9 @@ def read_snapshots(layout: Layout) -> tuple[list[Snapshot], list[Skipped]]:
     return projects, skipped
 
 
-def _money(cells: dict[str, Cell], field: str, scales: dict[str, tuple[Decimal, str | None]]) -> Value[Decimal]:
+def _money(
+    cells: dict[str, Cell], field: str, scales: dict[str, tuple[Decimal, str | None]]
+) -> Value[Decimal]:
     cell = cells.get(field, Cell(""))
     scale, prices = scales.get(field, (Decimal(10**6), None))
     value = parse_money(cell.text, scale, formula=cell.formula)
@@ -174,7 +176,9 @@ def fiscal_year(layout: Layout, path: Path, ids: list[str]) -> int | None:
     if m and (int(m[1]) + 1) % 100 == int(m[2]):
         return int(m[1])
     quarters = [
-        2000 + int(q[1]) for q in (_ID_QUARTER.search(i) for i in ids) if q and (int(q[1]) + 1) % 100 == int(q[2])
+        2000 + int(q[1])
+        for q in (_ID_QUARTER.search(i) for i in ids)
+        if q and (int(q[1]) + 1) % 100 == int(q[2])
     ]
     return max(quarters) if quarters else None
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+
 import yaml
 
 from govcheck.importers.gmpp_build import Description
@@ -59,4 +60,3 @@ def write(directory: Path, name: str, text: str) -> None:
     from govcheck.output import write_atomic
 
     write_atomic(directory / name, text)
-
