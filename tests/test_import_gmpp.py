@@ -546,3 +546,60 @@ def test_shared_releases_dated_by_their_snapshot(tmp_path: Path) -> None:
         "gmpp_2022_23.csv": dt.date(2023, 3, 31),
         "gmpp_2023_24.csv": dt.date(2024, 3, 31),
     }
+
+
+def _rows_release(path: Path, rows: list[list[str]]) -> Path:
+    header = ["GMPP ID Number", "Project Name", "Department", "Description / Aims", "IPA DCA", "SRO DCA"]
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([header, *rows])
+    return path
+
+
+def test_release_without_a_year_needs_a_snapshot_date(tmp_path: Path) -> None:
+    path = _rows_release(tmp_path / "release.csv", [["CO_1", "Alpha", "CO", "Text", "Red", "Amber"]])
+    code, lines, out = _import(tmp_path, path)
+    assert code == 2 and len(lines) == 1 and "cannot tell which financial year" in lines[0]
+    code, lines, out = _import(tmp_path, path, snapshots={"release.csv": dt.date(2020, 3, 31)})
+    assert code == 0
+    data = _load(out / "CO_1.yaml")
+    assert data["assessment_date"] == dt.date(2020, 3, 31)
+    assert data["sources"][0]["title"].startswith("Government Major Projects Portfolio data 2019-20")
+
+
+def test_duplicate_id_in_one_release_is_reported_not_imported(tmp_path: Path) -> None:
+    path = _rows_release(
+        tmp_path / "gmpp_2023_24.csv",
+        [["CO_1", "Alpha", "CO", "Text", "Red", ""], ["co_1", "Alpha again", "CO", "Text", "Green", ""]],
+    )
+    code, lines, out = _import(tmp_path, path)
+    assert code == 0
+    assert any(
+        line.endswith(
+            "gmpp_2023_24.csv:3: project Alpha again: GMPP ID CO_1 already used by row 2; not imported"
+        )
+        for line in lines
+    )
+    assert _load(out / "CO_1.yaml")["name"] == "Alpha"
+
+
+def test_the_same_release_given_twice_is_refused_once(tmp_path: Path) -> None:
+    first = _rows_release(tmp_path / "gmpp_2023_24.csv", [["CO_1", "Alpha", "CO", "Text", "Red", ""]])
+    second = tmp_path / "copy"
+    second.mkdir()
+    (second / "gmpp_2023_24.csv").write_bytes(first.read_bytes())
+    code, lines, out = _import(tmp_path, first, second / "gmpp_2023_24.csv")
+    assert code == 2
+    assert sum("is already given" in line for line in lines) == 1
+    assert len(_load(out / "CO_1.yaml")["sources"]) == 1
+
+
+def test_same_name_in_two_departments_is_not_merged(tmp_path: Path) -> None:
+    a = _rows_release(tmp_path / "gmpp_2022_23.csv", [["", "IT Transformation", "DWP", "Text", "Red", ""]])
+    b = _rows_release(tmp_path / "gmpp_2023_24.csv", [["", "IT Transformation", "HMRC", "Text", "Amber", ""]])
+    code, lines, out = _import(tmp_path, a, b)
+    assert code == 0
+    assert sorted(p.name for p in out.glob("*.yaml")) == [
+        "dwp-it-transformation.yaml",
+        "hmrc-it-transformation.yaml",
+    ]
+    assert any("not matched: a project of the same name is in another department" in line for line in lines)
