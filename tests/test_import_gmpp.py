@@ -603,3 +603,24 @@ def test_same_name_in_two_departments_is_not_merged(tmp_path: Path) -> None:
         "hmrc-it-transformation.yaml",
     ]
     assert any("not matched: a project of the same name is in another department" in line for line in lines)
+
+
+def test_cli_xlsx_entity_expansion_is_refused(tmp_path: Path) -> None:
+    base = _xlsx(
+        tmp_path / "base.xlsx", [["GMPP ID Number", "Project Name", "Department"], ["CO_1", "x", "CO"]]
+    )
+    doctype = (
+        '<!DOCTYPE worksheet [<!ENTITY lol "lollollollollollollollollollol">'
+        + "".join(f'<!ENTITY lol{i + 1} "' + f"&lol{i or ''};" * 10 + '">' for i in range(9))
+        + "]>"
+    )
+    laughs = tmp_path / "gmpp_2023_24.xlsx"
+    with zipfile.ZipFile(base) as source, zipfile.ZipFile(laughs, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == "xl/worksheets/sheet2.xml":
+                data = (doctype + data.decode().replace("<t>x</t>", "<t>&lol9;</t>")).encode()
+                assert b"&lol9;" in data
+            target.writestr(name, data)
+    result = run_cli("import", "gmpp", str(laughs), "-d", str(tmp_path / "o"))
+    assert result.returncode == 2 and result.stderr.count("\n") == 1 and "XLSX" in result.stderr
