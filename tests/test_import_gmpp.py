@@ -196,9 +196,11 @@ def test_text_that_a_spreadsheet_would_run_is_defused_and_long_text_shortened() 
         ("TOTAL Baseline Benefits (£m)", "benefits"),
         ("Departmental narrative on budget/forecast variance for 2021/22", "-"),
         ("Financial Year Variance (%)", "-"),
+        ("Previous IPA DCA", None),
+        ("Department code", "department"),
     ],
 )
-def test_headers_are_matched_by_meaning(header: str, field: str) -> None:
+def test_headers_are_matched_by_meaning(header: str, field: str | None) -> None:
     assert classify(header) == field
 
 

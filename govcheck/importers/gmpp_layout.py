@@ -25,9 +25,25 @@ HEADER_PATTERNS: tuple[tuple[str, str, str | None, str | None], ...] = (
     ("-", r"\b(narrative|commentary|comments?|explanation|notes?|footnotes?)\b", None, None),
     # The published variance is never used: its sign convention changed between releases.
     ("-", r"\bvariance\b", None, None),
-    ("gmpp_id", r"\b(id|identifier|ref|reference|code)\b(\s*(number|no\.?))?", None, r"\bname\b"),
-    ("sro_rating", r"\bsro\b|senior responsible", r"delivery confidence|\bdca\b|\brag\b|\brating\b", None),
-    ("ipa_rating", r"delivery confidence|\bdca\b|\brag\b|\brating\b", None, None),
+    (
+        "gmpp_id",
+        r"\b(id|identifier|ref|reference|code)\b(\s*(number|no\.?))?",
+        None,
+        r"\bname\b|\bdep(artmen)?t",
+    ),
+    # Only the release's own ratings: "previous DCA" and the like are not read.
+    (
+        "sro_rating",
+        r"\bsro\b|senior responsible",
+        r"delivery confidence|\bdca\b|\brag\b|\brating\b",
+        r"\b(previous|prior|last|earlier)\b",
+    ),
+    (
+        "ipa_rating",
+        r"delivery confidence|\bdca\b|\brag\b|\brating\b",
+        None,
+        r"\b(previous|prior|last|earlier)\b",
+    ),
     ("sro_name", r"\bsro\b|senior responsible (owner|officer)", None, r"e-?mail|phone|grade|tenure"),
     ("name", r"\b(project|programme|scheme)\s*(name|title)\b|^(name|project|programme)$", None, None),
     ("department", r"\bdepartment\b|^dept\b|\borganisation\b|\bministry\b", None, None),

@@ -74,7 +74,9 @@ class Release:
     @property
     def title(self) -> str:
         fy = f"{self.fiscal_year}-{(self.fiscal_year + 1) % 100:02d}"
-        return f"Government Major Projects Portfolio data {fy}, as at {self.snapshot:%-d %B %Y}"
+        return (
+            f"Government Major Projects Portfolio data {fy}, as at {self.snapshot.day} {self.snapshot:%B %Y}"
+        )
 
 
 @dataclass(frozen=True, slots=True)
