@@ -16,11 +16,12 @@ import pytest
 import yaml
 from conftest import run_cli
 
-from govcheck.importers.gmpp_cells import parse_date, parse_money, parse_rating, parse_text
+from govcheck.importers.gmpp_cells import parse_date, parse_money, parse_rating
 from govcheck.importers.gmpp_import import run
 from govcheck.importers.gmpp_layout import classify
 from govcheck.importers.gmpp_match import department_family, name_key
 from govcheck.importers.gmpp_release import normalise_id
+from govcheck.importers.gmpp_text import parse_text
 from govcheck.model import Programme
 
 FIXTURES = Path(__file__).parent / "fixtures" / "gmpp"

@@ -27,12 +27,11 @@ from govcheck.importers.gmpp_cells import (
     clip,
     parse_date,
     parse_money,
-    parse_name,
     parse_rating,
-    parse_text,
 )
 from govcheck.importers.gmpp_layout import MONEY_FIELDS, Layout
 from govcheck.importers.gmpp_read import Cell
+from govcheck.importers.gmpp_text import parse_name, parse_text
 
 # GMPP ID prefixes that name one department differently between releases.
 ID_PREFIX_ALIASES = {"DOH": "DH"}
