@@ -506,9 +506,16 @@ def _data_rows(path: Path) -> int:
     return sum(1 for r in rows[1:] if any(c.strip() for c in r))
 
 
-def test_shared_releases_every_row_imported_or_explained(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Path], int, list[str], Path]:
     files = _shared()
-    code, lines, out = _import(tmp_path, *files)
+    return (files, *_import(tmp_path_factory.mktemp("shared"), *files))
+
+
+def test_shared_releases_every_row_imported_or_explained(
+    shared: tuple[list[Path], int, list[str], Path],
+) -> None:
+    files, code, lines, out = shared
     assert code == 0
     summary = lines[-1]
     rows = sum(_data_rows(f) for f in files)
@@ -535,9 +542,8 @@ def test_shared_releases_every_row_imported_or_explained(tmp_path: Path) -> None
     _assert_valid(out)
 
 
-def test_shared_releases_dated_by_their_snapshot(tmp_path: Path) -> None:
-    files = _shared()
-    code, _, out = _import(tmp_path, *files)
+def test_shared_releases_dated_by_their_snapshot(shared: tuple[list[Path], int, list[str], Path]) -> None:
+    _, code, _, out = shared
     assert code == 0
     dates = {s["reference"]: s["date"] for f in out.glob("*.yaml") for s in _load(f)["sources"]}
     assert dates == {
