@@ -22,11 +22,9 @@ from govcheck.importers.gmpp_layout import classify
 from govcheck.importers.gmpp_match import department_family, name_key
 from govcheck.importers.gmpp_release import normalise_id
 from govcheck.importers.gmpp_text import parse_text
-from govcheck.model import Programme
 
 FIXTURES = Path(__file__).parent / "fixtures" / "gmpp"
 SHARED = Path(__file__).resolve().parents[1].parent / "shared/data/gmpp"
-V2_KEYS = ("sources", "history", "reference_ratings")
 
 
 def _import(
@@ -45,24 +43,10 @@ def _load(path: Path) -> dict[str, Any]:
 
 
 def _assert_valid(directory: Path) -> None:
-    """Every file passes the programme model: through `govcheck check` once the model reads the
-    v2 sections, else the sections the model has, validated, and the v2 ones checked by shape."""
-    files = sorted(directory.glob("*.yaml"))
-    assert files
-    if all(k in Programme.model_fields for k in V2_KEYS):
-        result = run_cli("check", str(directory), "-f", "json", "-o", os.devnull)
-        assert result.returncode in (0, 1), result.stderr[-2000:]
-        return
-    for f in files:
-        data = _load(f)
-        Programme.model_validate({k: v for k, v in data.items() if k not in V2_KEYS})
-        for source in data["sources"]:
-            assert set(source) == {"title", "publisher", "date", "reference"}
-        for rating in data.get("reference_ratings", []):
-            assert rating["by"] in {"IPA", "SRO"} and rating["date"] == data["assessment_date"]
-            assert rating["rating"] in {"Green", "Amber/Green", "Amber", "Amber/Red", "Red"}
-        dates = [h["date"] for h in data.get("history", [])]
-        assert dates == sorted(set(dates)) and all(d <= data["assessment_date"] for d in dates)
+    """Every file passes `govcheck check` without an input error (exit 0 or 1, never 2)."""
+    assert list(directory.glob("*.yaml"))
+    result = run_cli("check", str(directory), "-f", "json", "-o", os.devnull)
+    assert result.returncode in (0, 1), result.stderr[-2000:]
 
 
 # --- cells ---------------------------------------------------------------------------------
