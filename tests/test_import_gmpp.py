@@ -617,3 +617,23 @@ def test_cli_xlsx_entity_expansion_is_refused(tmp_path: Path) -> None:
             target.writestr(name, data)
     result = run_cli("import", "gmpp", str(laughs), "-d", str(tmp_path / "o"))
     assert result.returncode == 2 and result.stderr.count("\n") == 1 and "XLSX" in result.stderr
+
+
+def test_a_second_sheet_of_projects_is_named_not_silently_dropped(tmp_path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    first = book.active
+    assert first is not None
+    first.title = "2023-24"
+    second = book.create_sheet("Earlier")
+    for sheet, rows in ((first, 2), (second, 1)):
+        sheet.append(["GMPP ID Number", "Project Name", "Department", "IPA DCA"])
+        for i in range(rows):
+            sheet.append([f"CO_{sheet.title}_{i}", f"P{i}", "CO", "Red"])
+    book.save(tmp_path / "gmpp_2023_24.xlsx")
+    code, lines, out = _import(tmp_path, tmp_path / "gmpp_2023_24.xlsx")
+    assert code == 0 and len(list(out.glob("*.yaml"))) == 2
+    assert any(
+        "gmpp_2023_24.xlsx[Earlier]: another sheet of projects (1 rows) is not read" in x for x in lines
+    )

@@ -118,6 +118,12 @@ def _release(
         )
     layout, sheet_name = max(found, key=lambda f: len(f[0].records))
     label = str(path) if len(sheets) == 1 else f"{path}[{sheet_name}]"
+    for other, name in found:
+        if name != sheet_name:
+            say(
+                f"govcheck: {path}[{name}]: another sheet of projects ({len(other.records)} rows) is not "
+                "read; save it as a file of its own to import it"
+            )
     _report_ignored(label, layout, say)
     projects, skipped = read_snapshots(layout)
     five = is_five_point(layout, projects)
