@@ -114,6 +114,7 @@ def test_formula_is_never_a_figure() -> None:
         ("1/012/2014", dt.date(2014, 12, 1)),
         ("March 2028", dt.date(2028, 3, 31)),
         ("2029-03-31 to 2031-03-31", dt.date(2030, 3, 31)),
+        ("45382", dt.date(2024, 3, 31)),
     ],
 )
 def test_dates_as_published(text: str, date: dt.date) -> None:

@@ -176,6 +176,10 @@ _MONTHS = {
 
 def _one_date(plain: str) -> Value[dt.date]:
     s = plain.strip().rstrip(".")
+    if re.fullmatch(r"[2-7]\d{4}(?:\.0+)?", s):
+        # A spreadsheet date serial (days since 30 December 1899) in a cell not formatted as a date.
+        serial = dt.date(1899, 12, 30) + dt.timedelta(days=int(float(s)))
+        return Value(serial, note=f"spreadsheet date serial {s}")
     try:
         if m := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00(?:\.0+)?)?)?", s):
             return _dated(int(m[1]), int(m[2]), int(m[3]), plain)
