@@ -61,6 +61,7 @@ _COMPILED = tuple(
     (field, re.compile(a), re.compile(b) if b else None, re.compile(x) if x else None)
     for field, a, b, x in HEADER_PATTERNS
 )
+MAX_FIELD_ROWS = 500
 MONEY_FIELDS = ("annual_budget", "annual_forecast", "whole_life_cost", "benefits")
 _YEAR = re.compile(r"\b(?:fy\s*)?((?:19|20)\d{2})\s*[/-]\s*(?:(?:19|20)?(\d{2}))\b")
 _REAL = re.compile(r"\b(?:in\s+)?(\d{4}\s*[/-]\s*\d{2,4})?\s*(real|constant)\s+(?:terms|prices)", re.I)
@@ -160,7 +161,9 @@ def detect(sheet: Sheet) -> Layout | None:
         score = _score(_columns_of(row)[0])
         if score >= 4 and (best is None or score > best[0]):
             best = (score, "rows", i)
-    width = max((len(r) for r in rows), default=0)
+    # Projects as columns: the field names run down one of the first columns; such a release
+    # has tens of fields, so a sheet of more rows than MAX_FIELD_ROWS is not read this way.
+    width = max((len(r) for r in rows), default=0) if len(rows) <= MAX_FIELD_ROWS else 0
     for j in range(min(width, 5)):
         column = [r[j] if j < len(r) else "" for r in rows]
         score = _score(_columns_of(column)[0])

@@ -10,12 +10,13 @@ project of the same release has joined:
    (machinery-of-government renames: DoH/DH/DHSC, DECC/BIS/BEIS/DESNZ/DSIT, DCLG/MHCLG/DLUHC,
    FCO/DFID/FCDO, DIT/DBT); two projects with different GMPP IDs never match by name;
 3. names sharing at least 80% of their words, in the same department family (reported as
-   unsure); ties go to the project seen most recently, then to the one first seen earliest.
+   unsure; tried only where the family has at most FUZZY_LIMIT earlier projects); ties go
+   to the project seen most recently, then to the one first seen earliest.
 
 A name shared by several earlier projects of the family (and not told apart by the exact
 name), or found only in another department, is not matched: the project starts afresh and
-the near miss is reported. A project
-with an ID already taken in the same release is reported and not imported. The result
+the near miss is reported. A project with an ID already taken in the same release is
+reported and not imported. The result
 depends only on the inputs, never on the order of the files on the command line.
 """
 
@@ -36,6 +37,7 @@ _FAMILIES = {
 _FAMILY_OF = {alias: family for family, aliases in _FAMILIES.items() for alias in aliases}
 _DROP = {"the", "programme", "program", "project", "and", "of", "for"}
 SIMILAR = 0.8
+FUZZY_LIMIT = 5_000  # above this many earlier projects in a family, names must match exactly
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +103,7 @@ def follow(releases: list[Release]) -> tuple[list[tuple[Entry, ...]], list[Probl
     for release in sorted(releases, key=lambda r: (r.snapshot, r.label)):
         claimed: set[int] = set()
         seen_ids: dict[str, int] = {}
-        by_id = {i: t for t in tracks for i in t.ids}
+        index = _Index(tracks)
         for project in release.projects:
             if project.gmpp_id and project.gmpp_id in seen_ids:
                 dropped.append(
@@ -116,7 +118,7 @@ def follow(releases: list[Release]) -> tuple[list[tuple[Entry, ...]], list[Probl
                 continue
             if project.gmpp_id:
                 seen_ids[project.gmpp_id] = project.position
-            track, doubt = _find(project, tracks, by_id, claimed)
+            track, doubt = _find(project, index, claimed)
             if doubt:
                 unsure.append(Problem(release.label, project.position, project.name, doubt))
             if track is None:
@@ -127,20 +129,28 @@ def follow(releases: list[Release]) -> tuple[list[tuple[Entry, ...]], list[Probl
     return [tuple(t.entries) for t in tracks], dropped, unsure
 
 
-def _find(
-    project: Snapshot, tracks: list[_Track], by_id: dict[str, _Track], claimed: set[int]
-) -> tuple[_Track | None, str | None]:
+class _Index:
+    """The projects followed before a release, by ID, by name key and by department family."""
+
+    def __init__(self, tracks: list[_Track]) -> None:
+        self.by_id = {i: t for t in tracks for i in t.ids}
+        self.by_key: dict[str, list[_Track]] = {}
+        self.by_family: dict[str, list[_Track]] = {}
+        for t in tracks:
+            self.by_key.setdefault(t.key, []).append(t)
+            self.by_family.setdefault(t.family, []).append(t)
+
+
+def _find(project: Snapshot, index: _Index, claimed: set[int]) -> tuple[_Track | None, str | None]:
     if project.gmpp_id:
-        track = by_id.get(project.gmpp_id)
+        track = index.by_id.get(project.gmpp_id)
         if track is not None and track.order not in claimed:
             return track, None
     key = name_key(project.name)
     family = department_family(project.department)
-    open_tracks = [
-        t
-        for t in tracks
-        if t.order not in claimed and not (project.gmpp_id and t.ids and project.gmpp_id not in t.ids)
-    ]
+
+    def available(t: _Track) -> bool:
+        return t.order not in claimed and not (project.gmpp_id and t.ids and project.gmpp_id not in t.ids)
 
     def best(candidates: list[_Track]) -> _Track:
         return max(candidates, key=lambda t: (t.last.release.snapshot, -t.order))
@@ -149,7 +159,7 @@ def _find(
         e = t.last
         return f"{e.release.label}:{e.project.position} ({e.project.name}, {e.project.department})"
 
-    same_name = [t for t in open_tracks if t.key == key]
+    same_name = [t for t in index.by_key.get(key, []) if available(t)]
     same_family = [t for t in same_name if t.family == family]
     if len(same_family) > 1:
         exact = [t for t in same_family if t.last.project.name.lower() == project.name.lower()]
@@ -161,7 +171,10 @@ def _find(
         return same_family[0], None
     if same_name:
         return None, f"not matched: a project of the same name is in another department: {was(same_name[0])}"
-    scored = [(_similar(key, t.key), t) for t in open_tracks if t.family == family]
+    in_family = index.by_family.get(family, [])
+    if len(in_family) > FUZZY_LIMIT:
+        return None, None
+    scored = [(_similar(key, t.key), t) for t in in_family if available(t)]
     close = [(s, t) for s, t in scored if s >= SIMILAR]
     if close:
         top = max(s for s, _ in close)

@@ -19,7 +19,7 @@ MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_XLSX_UNCOMPRESSED = 200 * 1024 * 1024
 MAX_XLSX_RATIO = 200  # uncompressed / compressed, per zip member
 MAX_XLSX_MEMBERS = 10_000
-MAX_ROWS = 100_000
+MAX_ROWS = 20_000  # a release lists hundreds of projects
 MAX_COLUMNS = 5_000
 MAX_SHEETS = 50
 
