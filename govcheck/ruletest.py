@@ -63,10 +63,24 @@ def run_cases(
             yield run_case(checkers[case.gate], base, loaded, case, expect)
 
 
+def case_location(loaded: LoadedRule, kind: str, name: str) -> str:
+    """`file:line` of a case, read back from the rule file only when the case fails."""
+    try:
+        source = load(loaded.path)
+        cases = source.data["tests"][kind]
+        index = next(i for i, c in enumerate(cases) if isinstance(c, dict) and c.get("name") == name)
+    except (GovcheckError, KeyError, TypeError, StopIteration):
+        return f"{loaded.path}:{loaded.line}"
+    return f"{loaded.path}:{source.locate(f'/tests/{kind}/{index}')[1].line}"
+
+
 def run_case(checker: Checker, base: Source, loaded: LoadedRule, case: Case, expect: bool) -> CaseResult:
     rule_id = loaded.rule.id
 
     def result(problem: str | None) -> CaseResult:
+        if problem is not None:
+            kind = "fail" if expect else "pass"
+            problem = f"{case_location(loaded, kind, case.name)}, {kind} case: {problem}"
         return CaseResult(rule_id=rule_id, case=case.name, expect_finding=expect, problem=problem)
 
     try:
@@ -79,10 +93,10 @@ def run_case(checker: Checker, base: Source, loaded: LoadedRule, case: Case, exp
     if errors:
         return result(errors[0])
     if expect and not found:
-        return result("expected a finding; none was reported")
+        return result("expected a finding, but the rule did not fire")
     if not expect and found:
-        return result(f"expected no finding; got: {found[0].message}")
+        return result(f"expected no finding, but the rule fired: {found[0].message}")
     for text in case.contains:
         if text not in found[0].message + " " + found[0].recommendation:
-            return result(f"finding does not contain {text!r}; it reads: {found[0].message}")
+            return result(f"the finding does not contain {text!r}; it reads: {found[0].message}")
     return result(None)
