@@ -44,10 +44,12 @@ def migration(p: Programme) -> MigrationFacts:
             has_plan=has_plan, unit=None, total=None, checkpoint=None, planned=None, done=None,
             done_share_of_planned=None, done_share_of_total=None, shortfall=None,
         )  # fmt: skip
-    reported = [c for c in m.checkpoints if c.done is not None and c.date <= p.assessment_date]
+    due = [c for c in m.checkpoints if c.date <= p.assessment_date]
+    reported = [c for c in due if c.done is not None]
     last = reported[-1] if reported else None
-    planned = last.planned if last else None
-    done = last.done if last else None
+    # Nothing due yet: nothing was planned to have moved. Due but not reported: not known.
+    planned = last.planned if last else (due[-1].planned if due else 0)
+    done = last.done if last else (None if due else 0)
     return MigrationFacts(
         has_plan=True,
         unit=m.unit,
