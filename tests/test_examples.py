@@ -43,7 +43,7 @@ def test_troubled_example_fails_differently_from_ngss() -> None:
     ids = {f["rule_id"] for f in json.loads(result.stdout)[0]["findings"]}
     assert "business-case-missing" not in ids
     assert ids & {"milestones-slipped-badly", "whole-life-cost-growth-severe", "over-budget"}
-    report = json.loads(result.stdout)
+    (report,) = json.loads(result.stdout)
     # Cost up by two-fifths, scope cut and a slip of two and a half years: buying less, later, for more.
     assert report["value_for_money"]["conclusion"] == "not_achieved"
     assert "cost-growth-outputs-eroded" in report["value_for_money"]["because"]
