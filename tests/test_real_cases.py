@@ -22,8 +22,17 @@ from conftest import EXAMPLES, run_cli
 REAL = EXAMPLES / "real"
 VERDICTS: dict[str, dict[str, Any]] = yaml.safe_load((REAL / "verdicts.yaml").read_text(encoding="utf-8"))
 CONCLUSIONS = {"not_achieved", "at_risk", "achieved", "not_yet_determinable"}
-CATEGORIES = {"purpose", "business_case", "governance", "stakeholders", "schedule", "cost", "benefits",
-              "risk", "value_for_money"}
+CATEGORIES = {
+    "purpose",
+    "business_case",
+    "governance",
+    "stakeholders",
+    "schedule",
+    "cost",
+    "benefits",
+    "risk",
+    "value_for_money",
+}
 SERIOUS = {"medium", "high", "critical"}
 GOOD = {"successful", "on_track"}
 
@@ -81,7 +90,9 @@ def test_value_for_money_matches_the_report(stem: str, reports: dict[str, dict[s
 
 
 @pytest.mark.parametrize("stem", sorted(VERDICTS))
-def test_every_problem_family_the_report_found_is_raised(stem: str, reports: dict[str, dict[str, Any]]) -> None:
+def test_every_problem_family_the_report_found_is_raised(
+    stem: str, reports: dict[str, dict[str, Any]]
+) -> None:
     raised = {f["category"] for f in reports[stem]["findings"]}
     missing = [family for family in VERDICTS[stem]["families"] if family not in raised]
     assert not missing, f"{stem}: the report found problems in {missing}; govcheck raised {sorted(raised)}"

@@ -30,7 +30,11 @@ def run_govcheck() -> list[dict[str, Any]]:
     """govcheck's JSON reports for every programme in this directory, through the real CLI."""
     result = subprocess.run(
         [sys.executable, "-m", "govcheck", "check", "examples/real/", "-f", "json"],
-        capture_output=True, text=True, cwd=ROOT, timeout=600, check=False,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
+        check=False,
     )
     if result.returncode not in (0, 1):
         raise SystemExit(f"govcheck failed ({result.returncode}): {result.stderr.strip()}")
@@ -79,12 +83,14 @@ def row(stem: str, verdict: dict[str, Any], report: dict[str, Any] | None) -> st
 def render(reports: list[dict[str, Any]], verdicts: dict[str, dict[str, Any]]) -> str:
     found = by_stem(reports)
     lines = [
-        "| Programme | NAO judged | NAO verdict | govcheck verdict | govcheck rating | Agrees | Families raised |",
+        "| Programme | NAO judged | NAO verdict | govcheck verdict | govcheck rating | Agrees "
+        "| Families raised |",
         "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     lines += [row(stem, verdicts[stem], found.get(stem)) for stem in verdicts]
-    agreed = sum(1 for s, v in verdicts.items() if s in found and
-                 found[s]["value_for_money"]["conclusion"] in v["vfm"])
+    agreed = sum(
+        1 for s, v in verdicts.items() if s in found and found[s]["value_for_money"]["conclusion"] in v["vfm"]
+    )
     lines += ["", f"govcheck agrees with the NAO's verdict on {agreed} of {len(verdicts)} programmes."]
     return "\n".join(lines)
 
@@ -105,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     updated = replace_table(current, render(reports, load_verdicts()))
     if args.check:
         if updated != current:
-            print("examples/real/README.md is out of date: run python examples/real/table.py", file=sys.stderr)
+            print("examples/real/README.md is out of date: run examples/real/table.py", file=sys.stderr)
             return 1
         return 0
     README.write_text(updated, encoding="utf-8")
