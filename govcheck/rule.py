@@ -161,7 +161,7 @@ class Cases(Strict):
     passing: tuple[Case, ...] = Field(alias="pass", min_length=1)
     failing: tuple[Case, ...] = Field(alias="fail", min_length=1)
     unknown: tuple[Case, ...] = Field(
-        default=(), description="Cases where what the rule needs is not described: an evidence gap, no finding."
+        default=(), description="What the rule needs is not described: an evidence gap, no finding."
     )
 
     def all(self) -> tuple[tuple[Case, Expect], ...]:

@@ -9,9 +9,9 @@ from typing import Any
 from govcheck.catalogue import Catalogue, LoadedRule
 from govcheck.checker import Checker
 from govcheck.errors import GovcheckError
+from govcheck.gaps import GAP_ID
 from govcheck.model import Programme
 from govcheck.resources import rules_dir
-from govcheck.gaps import GAP_ID
 from govcheck.rule import Case, Expect
 from govcheck.validation import validate
 from govcheck.yamlsource import Source, load

@@ -15,7 +15,15 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from govcheck.facts.assurance import RATING_RANK, DeliveryFacts, GatewayFacts, RiskFacts, delivery, gateway, risk
+from govcheck.facts.assurance import (
+    RATING_RANK,
+    DeliveryFacts,
+    GatewayFacts,
+    RiskFacts,
+    delivery,
+    gateway,
+    risk,
+)
 from govcheck.facts.case import BusinessCaseFacts, StakeholderFacts, business_case, stakeholders
 from govcheck.facts.common import DAYS_PER_MONTH, Facts, years_before
 from govcheck.facts.leadership import (
