@@ -74,7 +74,7 @@ def expand(inputs: Sequence[str | os.PathLike[str]]) -> list[str | FileError]:
         text = os.fspath(item)
         path = Path(text)
         if path.is_dir():
-            found_any = sorted(p for p in path.rglob("*") if p.suffix in SUFFIXES and p.is_file())
+            found_any = sorted(p for p in path.rglob("*") if _programme_file(p))
             if not found_any:
                 out.append(_error(text, "no programme files (*.yaml, *.yml) in this directory"))
             for found in found_any:
@@ -88,6 +88,11 @@ def expand(inputs: Sequence[str | os.PathLike[str]]) -> list[str | FileError]:
         else:
             add(path)
     return out
+
+
+def _programme_file(path: Path) -> bool:
+    """In a directory, YAML files are programmes, except those named `_*` (as in rules/)."""
+    return path.suffix in SUFFIXES and not path.name.startswith("_") and path.is_file()
 
 
 def _error(name: str, message: str) -> FileError:
