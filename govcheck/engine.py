@@ -13,22 +13,28 @@ from __future__ import annotations
 import copy
 import itertools
 import sys
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from govcheck.errors import EngineError
 
-if sys.version_info >= (3, 13):  # pragma: no cover - exercised only on unsupported Pythons
+#: How to rebuild the engine where its released sdist needs help (Python 3.13 and later).
+ENGINE_FIX = (
+    "CPPFLAGS=-DPyEval_CallObject=PyObject_CallObject "
+    "pip install --no-cache-dir --force-reinstall durable-rules==2.0.28"
+)
+
+try:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from durable import engine as _durable
+except ImportError as exc:  # pragma: no cover - exercised only with a broken engine build
     raise ImportError(
-        "govcheck needs Python 3.11 or 3.12: durable-rules, its rule engine, does not import on 3.13+"
-    )
-
-import warnings
-
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore", DeprecationWarning)
-    from durable import engine as _durable
+        f"govcheck: the rule engine durable-rules does not import on Python "
+        f"{sys.version_info.major}.{sys.version_info.minor} ({exc}); rebuild it with: {ENGINE_FIX}"
+    ) from None
 
 Pattern = dict[str, Any]
 RULESET = "govcheck"
