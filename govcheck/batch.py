@@ -2,14 +2,19 @@
 
 Each worker process builds its own Checker (and so its own engine) once, in the pool
 initialiser; the engine's C core never releases the GIL, so processes, not threads, scale.
+A worker that dies costs only the file that killed it: the files its pool had in hand are
+checked again one at a time, and the batch goes on with a fresh pool. A stop signal, in the
+main process or in a worker, terminates the pool (see govcheck.signals).
 """
 
 from __future__ import annotations
 
 import glob
+import itertools
 import os
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from collections.abc import Callable, Generator, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,9 +23,13 @@ from govcheck.catalogue import Catalogue, configure, load_catalogue
 from govcheck.checker import Checker, file_error
 from govcheck.errors import InputError
 from govcheck.report import FileError, Outcome
+from govcheck.signals import relay_to, signals_blocked
 from govcheck.yamlsource import display_path
 
 SUFFIXES = (".yaml", ".yml")
+#: Chunks in flight per worker: enough to keep every worker busy, few enough that the files
+#: to check again after a worker dies stay a handful of chunks.
+AHEAD = 3
 
 
 @dataclass(frozen=True)
@@ -92,14 +101,15 @@ def _error(name: str, message: str) -> FileError:
 _worker: Checker | None = None
 
 
-def _init_worker(settings: Settings) -> None:
+def _init_worker(settings: Settings, parent: int) -> None:
     global _worker
+    relay_to(parent)
     _worker = settings.checker()
 
 
-def _check_one(path: str) -> Outcome:
+def _check_chunk(paths: list[str]) -> list[Outcome]:
     assert _worker is not None
-    return _safe_check(_worker, path)
+    return [_safe_check(_worker, p) for p in paths]
 
 
 def _safe_check(checker: Checker, path: str) -> Outcome:
@@ -152,23 +162,86 @@ def _run(paths: list[str], settings: Settings, jobs: int, checker: Checker | Non
         for p in paths:
             yield _safe_check(local, p)
         return
-    chunk = max(1, min(64, len(paths) // (jobs * 8)))
-    done = 0
-    try:
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(settings,)) as pool:
-            for outcome in pool.map(_check_one, paths, chunksize=chunk):
-                done += 1
-                yield outcome
-    except BrokenProcessPool:
-        # A worker died (the engine is C code): finish the rest one by one, so that the file that
-        # killed it is reported as an error and every other file still gets its result.
-        for p in paths[done:]:
-            yield _isolated(p, settings)
+    size = max(1, min(64, len(paths) // (jobs * 8)))
+    chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
+    position = 0
+    while position < len(chunks):
+        position = yield from _pooled(chunks, position, settings, jobs)
 
 
-def _isolated(path: str, settings: Settings) -> Outcome:
+def _pool(settings: Settings, jobs: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(settings, os.getpid()))
+
+
+def _pooled(
+    chunks: list[list[str]], start: int, settings: Settings, jobs: int
+) -> Generator[Outcome, None, int]:
+    """Check chunks from `start` with a pool of `jobs` workers, a few chunks ahead of what has
+    been yielded. Returns where to go on from: the end, or, when a worker died, the chunk after
+    those it could have been checking, which are first checked again one file at a time."""
+    window: deque[tuple[int, Future[list[Outcome]]]] = deque()
+    upcoming = iter(range(start, len(chunks)))
+    pool = _pool(settings, jobs)
+    suspects: list[str] = []
     try:
-        with ProcessPoolExecutor(max_workers=1, initializer=_init_worker, initargs=(settings,)) as pool:
-            return pool.submit(_check_one, path).result()
-    except BrokenProcessPool:
-        return _error(path, "the rule engine crashed on this file")
+        for i in itertools.islice(upcoming, jobs * AHEAD):
+            window.append((i, _submit(pool, _check_chunk, chunks[i])))
+        while window:
+            i, future = window[0]
+            try:
+                outcomes = future.result()
+            except BrokenProcessPool:
+                suspects = [p for j, _ in window for p in chunks[j]]
+                break
+            window.popleft()
+            following = next(upcoming, None)
+            if following is not None:
+                window.append((following, _submit(pool, _check_chunk, chunks[following])))
+            yield from outcomes
+    except BaseException:
+        _terminate(pool)
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    if not suspects:
+        return len(chunks)
+    yield from _one_by_one(suspects, settings)
+    return window[-1][0] + 1
+
+
+def _one_by_one(paths: list[str], settings: Settings) -> Iterator[Outcome]:
+    """Check files in a single worker, one at a time: a file that kills the worker again is
+    reported in its place, and the next file gets a new worker."""
+    pool = _pool(settings, 1)
+    try:
+        for path in paths:
+            try:
+                yield _submit(pool, _check_chunk, [path]).result()[0]
+            except BrokenProcessPool:
+                yield _error(path, "the checker's worker process died while checking this file")
+                pool.shutdown(wait=True)
+                pool = _pool(settings, 1)
+    except BaseException:
+        _terminate(pool)
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _submit(
+    pool: ProcessPoolExecutor, fn: Callable[[list[str]], list[Outcome]], arg: list[str]
+) -> Future[list[Outcome]]:
+    with signals_blocked():  # a worker may be started here
+        return pool.submit(fn, arg)
+
+
+def _terminate(pool: ProcessPoolExecutor) -> None:
+    """Stop the workers now, on the way out of an interrupted run: waiting for them to finish
+    their queue could take as long as the batch."""
+    stop = getattr(pool, "terminate_workers", None)  # Python 3.14
+    if stop is not None:
+        stop()
+    else:
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
+            process.terminate()
+    pool.shutdown(wait=False, cancel_futures=True)

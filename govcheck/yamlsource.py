@@ -90,7 +90,8 @@ def display_path(path: str | os.PathLike[str]) -> str:
     escaped where its bytes are not UTF-8."""
     p = Path(path)
     try:
-        shown = p.resolve().relative_to(Path.cwd().resolve()).as_posix()
+        # abspath, not resolve: a symlink is shown by the name the user gave, not its target.
+        shown = Path(os.path.abspath(p)).relative_to(Path.cwd().resolve()).as_posix()
     except (ValueError, OSError):
         shown = p.as_posix()
     return escape_name(shown)
