@@ -48,10 +48,10 @@ def find_config(start: Path | None = None) -> Path | None:
     here = (start or Path.cwd()).resolve()
     for directory in (here, *here.parents):
         for name in CONFIG_NAMES:
-            if (directory / name).is_file():
+            if (directory / name).exists():  # read, and refused there, even if not a regular file
                 return directory / name
         pyproject = directory / "pyproject.toml"
-        if pyproject.is_file() and "govcheck" in _read_toml(pyproject).get("tool", {}):
+        if pyproject.exists() and "govcheck" in _read_toml(pyproject).get("tool", {}):
             return pyproject
     return None
 
