@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+import shlex
 import sys
 import warnings
 from collections.abc import Callable, Sequence
@@ -20,10 +21,12 @@ from typing import Any
 
 from govcheck.errors import EngineError
 
-#: How to rebuild the engine where its released sdist needs help (Python 3.13 and later).
+#: How to rebuild the engine for this interpreter where its released sdist needs help: on
+#: Python 3.13 and later it calls PyEval_CallObject, which 3.13 removed; the macro maps it onto
+#: its replacement, and pip must not reuse a wheel it built earlier without it.
 ENGINE_FIX = (
-    "CPPFLAGS=-DPyEval_CallObject=PyObject_CallObject "
-    "pip install --no-cache-dir --force-reinstall durable-rules==2.0.28"
+    f"CPPFLAGS=-DPyEval_CallObject=PyObject_CallObject {shlex.quote(sys.executable)} -m pip install "
+    "--no-cache-dir --force-reinstall --no-deps durable-rules==2.0.28"
 )
 
 try:
