@@ -137,6 +137,7 @@ def iter_check(
     results = _run(paths, settings, jobs, checker)
     for item in items:
         yield item if isinstance(item, FileError) else next(results)
+    next(results, None)  # let the worker pool shut down in order, not when it is collected
 
 
 def check_all(
@@ -198,6 +199,10 @@ def _pooled(
             if following is not None:
                 window.append((following, _submit(pool, _check_chunk, chunks[following])))
             yield from outcomes
+    except GeneratorExit:  # the caller stopped early: no need to finish what is queued
+        if window:
+            _terminate(pool)
+        raise
     except BaseException:
         _terminate(pool)
         raise
@@ -237,11 +242,10 @@ def _submit(
 
 def _terminate(pool: ProcessPoolExecutor) -> None:
     """Stop the workers now, on the way out of an interrupted run: waiting for them to finish
-    their queue could take as long as the batch."""
+    their queue could take as long as the batch. The caller's shutdown then collects them."""
     stop = getattr(pool, "terminate_workers", None)  # Python 3.14
     if stop is not None:
         stop()
     else:
         for process in list((getattr(pool, "_processes", None) or {}).values()):
             process.terminate()
-    pool.shutdown(wait=False, cancel_futures=True)
