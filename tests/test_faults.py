@@ -131,7 +131,7 @@ def test_stop_signal_during_a_batch_exits_128_plus_signal_and_leaves_no_process(
 
 
 def test_stop_signal_without_workers_exits_143(tmp_path: Path) -> None:
-    copies(tmp_path / "batch", 400)
+    copies(tmp_path / "batch", 1500)
     proc = subprocess.Popen(
         [sys.executable, "-m", "govcheck", "check", "batch", "-f", "json", "-j", "1"],
         cwd=tmp_path,
@@ -139,6 +139,7 @@ def test_stop_signal_without_workers_exits_143(tmp_path: Path) -> None:
         stderr=subprocess.PIPE,
     )
     time.sleep(2.0)
+    assert proc.poll() is None, "the batch ended before the signal: make it longer"
     proc.send_signal(signal.SIGTERM)
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 143 and b"Traceback" not in err, err
