@@ -151,7 +151,7 @@ def test_stop_signal_without_workers_exits_143(tmp_path: Path) -> None:
 # Injected into every process of the run (PYTHONPATH): a worker process, never the main one,
 # kills itself with SIGKILL as it opens a file whose name says so, the way a crash in the rule
 # engine's C code would take it down.
-KILLER = '''
+KILLER = """
 import os, signal
 _main = int(os.environ.setdefault("FAULT_MAIN_PID", str(os.getpid())))
 _open = os.open
@@ -160,7 +160,7 @@ def _killing_open(path, *args, **kwargs):
         os.kill(os.getpid(), signal.SIGKILL)
     return _open(path, *args, **kwargs)
 os.open = _killing_open
-'''
+"""
 
 
 def test_a_worker_that_dies_costs_only_its_file_and_is_named(tmp_path: Path) -> None:
@@ -211,7 +211,11 @@ def test_a_file_name_that_is_not_utf8_is_reported_escaped_in_its_place(tmp_path:
     escaped = "b-\\xff\\xfe.yaml"
     if fmt == "json":
         reports = json.loads(out)
-        assert [r["programme"]["source"] for r in reports] == ["batch/a.yaml", f"batch/{escaped}", "batch/c.yaml"]
+        assert [r["programme"]["source"] for r in reports] == [
+            "batch/a.yaml",
+            f"batch/{escaped}",
+            "batch/c.yaml",
+        ]
         ids = [[f["rule_id"] for f in r["findings"]] for r in reports[:2]]
         assert ids[0] == ids[1] != []
         assert {f["location"]["file"] for f in reports[1]["findings"]} == {f"batch/{escaped}"}
@@ -276,7 +280,11 @@ def _special(tmp: Path, kind: str, name: str) -> Path:
 def test_every_input_file_is_bounded_and_must_be_regular(tmp_path: Path, kind: str, role: str) -> None:
     shutil.copy(HEALTHY, tmp_path / "p.yaml")
     args = ["check", "p.yaml"]
-    options = {"waivers": ("--waivers", "w.yaml"), "baseline": ("--baseline", "b.json"), "config": ("--config", "c.yaml")}
+    options = {
+        "waivers": ("--waivers", "w.yaml"),
+        "baseline": ("--baseline", "b.json"),
+        "config": ("--config", "c.yaml"),
+    }
     if role in options:
         option, name = options[role]
         _special(tmp_path, kind, name)
