@@ -78,7 +78,8 @@ def expand(inputs: Sequence[str | os.PathLike[str]]) -> list[str | FileError]:
         text = os.fspath(item)
         path = Path(text)
         if path.is_dir():
-            found_any = sorted(p for p in path.rglob("*") if p.suffix in SUFFIXES and p.is_file())
+            # Anything named *.yaml but a directory: a FIFO or a device is reported, not skipped.
+            found_any = sorted(p for p in path.rglob("*") if p.suffix in SUFFIXES and not p.is_dir())
             if not found_any:
                 out.append(_error(text, "no programme files (*.yaml, *.yml) in this directory"))
             for found in found_any:

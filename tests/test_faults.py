@@ -304,6 +304,19 @@ def test_every_input_file_is_bounded_and_must_be_regular(tmp_path: Path, kind: s
         assert "not a regular file" in line, line
 
 
+def test_a_fifo_in_a_directory_is_reported_in_its_place(tmp_path: Path) -> None:
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    shutil.copy(NGSS, batch / "a.yaml")
+    os.mkfifo(batch / "b.yaml")
+    shutil.copy(NGSS, batch / "c.yaml")
+    result = govcheck("check", "batch", "-f", "json", cwd=tmp_path, timeout=60)
+    line = one_error_line(result)
+    assert line == "govcheck: batch/b.yaml: not a regular file (a FIFO); refusing to read it"
+    reports = json.loads(result.stdout)
+    assert [bool(r.get("findings")) for r in reports] == [True, False, True]
+
+
 def test_deep_json_baseline_is_one_line(tmp_path: Path) -> None:
     (tmp_path / "b.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
     line = one_error_line(govcheck("check", str(NGSS), "--baseline", "b.json", cwd=tmp_path))
