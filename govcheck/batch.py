@@ -27,9 +27,12 @@ from govcheck.signals import relay_to, signals_blocked
 from govcheck.yamlsource import display_path
 
 SUFFIXES = (".yaml", ".yml")
-#: Chunks in flight per worker: enough to keep every worker busy, few enough that the files
-#: to check again after a worker dies stay a handful of chunks.
+#: Files per task, and tasks in flight per worker: enough to keep every worker busy and the
+#: traffic between processes small, few enough that the files to check again after a worker
+#: dies stay a few dozen.
+CHUNK = 16
 AHEAD = 3
+DIED = "the checker's worker process died while checking this file"
 
 
 @dataclass(frozen=True)
@@ -164,7 +167,7 @@ def _run(paths: list[str], settings: Settings, jobs: int, checker: Checker | Non
         for p in paths:
             yield _safe_check(local, p)
         return
-    size = max(1, min(64, len(paths) // (jobs * 8)))
+    size = max(1, min(CHUNK, len(paths) // (jobs * 8)))
     chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
     position = 0
     while position < len(chunks):
@@ -179,12 +182,12 @@ def _pooled(
     chunks: list[list[str]], start: int, settings: Settings, jobs: int
 ) -> Generator[Outcome, None, int]:
     """Check chunks from `start` with a pool of `jobs` workers, a few chunks ahead of what has
-    been yielded. Returns where to go on from: the end, or, when a worker died, the chunk after
-    those it could have been checking, which are first checked again one file at a time."""
+    been yielded. Returns where to go on from: the end or, when a worker died, the chunk after
+    those the pool had in hand (see _recover)."""
     window: deque[tuple[int, Future[list[Outcome]]]] = deque()
     upcoming = iter(range(start, len(chunks)))
     pool = _pool(settings, jobs)
-    suspects: list[str] = []
+    broken = False
     try:
         for i in itertools.islice(upcoming, jobs * AHEAD):
             window.append((i, _submit(pool, _check_chunk, chunks[i])))
@@ -193,7 +196,7 @@ def _pooled(
             try:
                 outcomes = future.result()
             except BrokenProcessPool:
-                suspects = [p for j, _ in window for p in chunks[j]]
+                broken = True
                 break
             window.popleft()
             following = next(upcoming, None)
@@ -209,29 +212,39 @@ def _pooled(
         raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
-    if not suspects:
+    if not broken:
         return len(chunks)
-    yield from _one_by_one(suspects, settings)
+    yield from _recover(list(window), chunks, settings)
     return window[-1][0] + 1
 
 
-def _one_by_one(paths: list[str], settings: Settings) -> Iterator[Outcome]:
-    """Check files in a single worker, one at a time: a file that kills the worker again is
-    reported in its place, and the next file gets a new worker."""
-    pool = _pool(settings, 1)
+def _recover(
+    held: list[tuple[int, Future[list[Outcome]]]], chunks: list[list[str]], settings: Settings
+) -> Iterator[Outcome]:
+    """After a worker died: the chunks the pool finished keep their results; the others are
+    checked again one file at a time in a single worker, so that a file that kills it again is
+    reported in its place (and the next file gets a new worker)."""
+    pool: ProcessPoolExecutor | None = None
     try:
-        for path in paths:
-            try:
-                yield _submit(pool, _check_chunk, [path]).result()[0]
-            except BrokenProcessPool:
-                yield _error(path, "the checker's worker process died while checking this file")
-                pool.shutdown(wait=True)
-                pool = _pool(settings, 1)
+        for j, future in held:
+            if future.done() and not future.cancelled() and future.exception() is None:
+                yield from future.result()
+                continue
+            for path in chunks[j]:
+                pool = pool or _pool(settings, 1)
+                try:
+                    yield _submit(pool, _check_chunk, [path]).result()[0]
+                except BrokenProcessPool:
+                    yield _error(path, DIED)
+                    pool.shutdown(wait=True)
+                    pool = None
     except BaseException:
-        _terminate(pool)
+        if pool is not None:
+            _terminate(pool)
         raise
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _submit(
