@@ -1,104 +1,32 @@
-"""The programme description format: strict, frozen Pydantic models validated from YAML."""
+"""The sections of a programme description that say how it is set up and run."""
 
 from __future__ import annotations
 
-import datetime as dt
-from enum import Enum
-from typing import Annotated, Literal
+from typing import Literal
 
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
     StrictBool,
-    StrictFloat,
     StrictInt,
     ValidationInfo,
     field_validator,
     model_validator,
 )
-from pydantic import Strict as StrictMode
 
-EARLIEST = dt.date(1900, 1, 1)
-LATEST = dt.date(2100, 12, 31)
-
-
-class Strict(BaseModel):
-    """Base for every model of the format: unknown keys and loose types are errors."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, str_max_length=10_000)
-
-
-def _check_date(value: dt.date | None) -> dt.date | None:
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        raise ValueError("expected a date (YYYY-MM-DD), not a date and time")
-    if not EARLIEST <= value <= LATEST:
-        raise ValueError(f"date {value.isoformat()} is outside {EARLIEST.year}-{LATEST.year}")
-    return value
-
-
-Date = Annotated[dt.date, StrictMode(), Field(description="An ISO date, YYYY-MM-DD, unquoted.")]
-Text = Annotated[str, Field(min_length=1, max_length=10_000)]
-Name = Annotated[str, Field(min_length=1, max_length=500)]
-Count = Annotated[StrictInt, Field(ge=0, le=10_000_000)]
-
-
-class Dated(Strict):
-    @field_validator("*", mode="after")
-    @classmethod
-    def _dates_in_range(cls, value: object) -> object:
-        if isinstance(value, dt.date):
-            return _check_date(value)
-        return value
-
-
-class Money(Strict):
-    """An amount of money in one currency, e.g. `{amount: 94000000, currency: GBP}`."""
-
-    # allow_inf_nan=False: NaN must fail as "not finite", not as "not >= 0".
-    amount: StrictFloat = Field(ge=0, allow_inf_nan=False, description="Non-negative, finite.")
-    currency: str = Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code, e.g. GBP.")
-
-
-class Stage(str, Enum):
-    none = "none"
-    soc = "soc"
-    obc = "obc"
-    fbc = "fbc"
-    pbc = "pbc"
-
-
-class Case(str, Enum):
-    strategic = "strategic"
-    economic = "economic"
-    commercial = "commercial"
-    financial = "financial"
-    management = "management"
-
-
-class Commitment(str, Enum):
-    committed = "committed"
-    supportive = "supportive"
-    neutral = "neutral"
-    resisting = "resisting"
-    exited = "exited"
-    unknown = "unknown"
-
-
-class Rating(str, Enum):
-    green = "Green"
-    amber_green = "Amber/Green"
-    amber = "Amber"
-    amber_red = "Amber/Red"
-    red = "Red"
-
-
-class Level(str, Enum):
-    low = "low"
-    medium = "medium"
-    high = "high"
+from govcheck.model.base import (
+    Case,
+    Commitment,
+    Count,
+    Date,
+    Dated,
+    Level,
+    Money,
+    Name,
+    Rating,
+    Stage,
+    Strict,
+    Text,
+)
 
 
 class Objective(Strict):
@@ -226,6 +154,19 @@ class Costs(Strict):
     spent_to_date: Money | None = None
     whole_life: WholeLifeCost | None = None
     contingency: Money | None = None
+    written_off: Money | None = Field(default=None, description="Spend written off or nugatory.")
+    termination_costs: Money | None = Field(default=None, description="Settlements and termination payments.")
+    legacy_costs: Money | None = Field(
+        default=None, description="Cost of keeping legacy systems running because of delay."
+    )
+
+    @field_validator("written_off", mode="after")
+    @classmethod
+    def _within_spend(cls, value: Money | None, info: ValidationInfo) -> Money | None:
+        spent = info.data.get("spent_to_date")
+        if value is not None and isinstance(spent, Money) and value.amount > spent.amount:
+            raise ValueError(f"is more than spent_to_date ({spent.amount:,.0f})")
+        return value
 
 
 class BenefitYear(Dated):
@@ -240,6 +181,8 @@ class Benefit(Strict):
     agreed_with_owner: StrictBool = False
     forecast: tuple[BenefitYear, ...] = ()
     delivered_to_date: Money | None = None
+    evidence: Text | None = Field(default=None, description="How a non-cash benefit is evidenced.")
+    realised: StrictBool | None = Field(default=None, description="A non-cash benefit has been achieved.")
 
     @model_validator(mode="after")
     def _ordered(self) -> Benefit:
@@ -287,71 +230,3 @@ class Delivery(Strict):
     approach: Literal["phased", "big_bang", "unknown"] = "unknown"
     lessons_applied: StrictBool = Field(default=False, description="Lessons from similar programmes used.")
     market_engagement: StrictBool = Field(default=False, description="The supply market was tested.")
-
-
-class Programme(Dated):
-    """One programme or project, as of its assessment date."""
-
-    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
-    name: Name
-    department: Name = Field(description="The owning department or body.")
-    description: Text | None = None
-    assessment_date: Date
-    start_date: Date | None = None
-    planned_end_date: Date | None = None
-    next_gate: StrictInt | None = Field(default=None, ge=0, le=5)
-    objectives: tuple[Objective, ...] = ()
-    leadership: Leadership = Leadership()
-    mandate: Mandate = Mandate()
-    governance: Governance = Governance()
-    business_case: BusinessCase = BusinessCase()
-    parties: tuple[Party, ...] = ()
-    migration: Migration | None = None
-    milestones: tuple[Milestone, ...] = ()
-    costs: Costs = Costs()
-    benefits: Benefits = Benefits()
-    risk_management: RiskManagement = RiskManagement()
-    gateway_reviews: tuple[GatewayReview, ...] = ()
-    changes: tuple[Change, ...] = ()
-    delivery: Delivery = Delivery()
-
-    # Field validators, not the model validator, so the error names the field and its line.
-    @field_validator("start_date", mode="after")
-    @classmethod
-    def _after_assessment(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
-        assessed = info.data.get("assessment_date")
-        if value and assessed and assessed < value:
-            raise ValueError(f"is after the assessment_date ({assessed.isoformat()})")
-        return value
-
-    @field_validator("planned_end_date", mode="after")
-    @classmethod
-    def _after_start(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
-        start = info.data.get("start_date")
-        if value and start and value < start:
-            raise ValueError(f"is before the start_date ({start.isoformat()})")
-        return value
-
-    @model_validator(mode="after")
-    def _coherent(self) -> Programme:
-        currencies = {m.currency for m in _money(self)}
-        if len(currencies) > 1:
-            raise ValueError(f"all amounts must share one currency, found {sorted(currencies)}")
-        return self
-
-    @property
-    def currency(self) -> str | None:
-        return next((m.currency for m in _money(self)), None)
-
-
-def _money(model: BaseModel) -> list[Money]:
-    found: list[Money] = []
-    for name in type(model).model_fields:
-        value = getattr(model, name)
-        items = value if isinstance(value, tuple) else (value,)
-        for item in items:
-            if isinstance(item, Money):
-                found.append(item)
-            elif isinstance(item, BaseModel):
-                found.extend(_money(item))
-    return found
