@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
 
-
 if TYPE_CHECKING:
     from govcheck.model import Programme
     from govcheck.report import Report
