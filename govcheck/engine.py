@@ -12,23 +12,32 @@ from __future__ import annotations
 
 import copy
 import itertools
+import shlex
 import sys
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from govcheck.errors import EngineError
 
-if sys.version_info >= (3, 13):  # pragma: no cover - exercised only on unsupported Pythons
+#: How to rebuild the engine for this interpreter where its released sdist needs help: on
+#: Python 3.13 and later it calls PyEval_CallObject, which 3.13 removed; the macro maps it onto
+#: its replacement, and pip must not reuse a wheel it built earlier without it.
+ENGINE_FIX = (
+    f"CPPFLAGS=-DPyEval_CallObject=PyObject_CallObject {shlex.quote(sys.executable)} -m pip install "
+    "--no-cache-dir --force-reinstall --no-deps durable-rules==2.0.28"
+)
+
+try:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from durable import engine as _durable
+except ImportError as exc:  # pragma: no cover - exercised only with a broken engine build
     raise ImportError(
-        "govcheck needs Python 3.11 or 3.12: durable-rules, its rule engine, does not import on 3.13+"
-    )
-
-import warnings
-
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore", DeprecationWarning)
-    from durable import engine as _durable
+        f"govcheck: the rule engine durable-rules does not import on Python "
+        f"{sys.version_info.major}.{sys.version_info.minor} ({exc}); rebuild it with: {ENGINE_FIX}"
+    ) from None
 
 Pattern = dict[str, Any]
 RULESET = "govcheck"
