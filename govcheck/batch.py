@@ -11,9 +11,11 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
+from govcheck import gctune
 from govcheck.catalogue import Catalogue, configure, load_catalogue
 from govcheck.checker import Checker, file_error
 from govcheck.errors import InputError
@@ -95,6 +97,7 @@ _worker: Checker | None = None
 def _init_worker(settings: Settings) -> None:
     global _worker
     _worker = settings.checker()
+    gctune.settle()
 
 
 def _check_one(path: str) -> Outcome:
@@ -149,13 +152,15 @@ def check_all(
 def _run(paths: list[str], settings: Settings, jobs: int, checker: Checker | None) -> Iterator[Outcome]:
     if jobs == 1 or len(paths) < 2:
         local = checker or settings.checker()
-        for p in paths:
-            yield _safe_check(local, p)
+        with gctune.batch() if len(paths) > 1 else nullcontext():
+            for p in paths:
+                yield _safe_check(local, p)
         return
     chunk = max(1, min(64, len(paths) // (jobs * 8)))
     done = 0
     try:
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(settings,)) as pool:
+        pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(settings,))
+        with gctune.batch(), pool:
             for outcome in pool.map(_check_one, paths, chunksize=chunk):
                 done += 1
                 yield outcome
