@@ -197,10 +197,10 @@ def test_old_entries_are_pruned(cache_dir: Path) -> None:
     assert cache.read("test", keys[0]) is None
 
 
-def test_cli_reports_are_identical_with_and_without_the_cache(tmp_path: Path) -> None:
+def test_cli_reports_are_identical_with_and_without_the_cache(cache_dir: Path) -> None:
     files = [str(p) for p in sorted(EXAMPLES.glob("*.yaml"))]
     base = {k: v for k, v in os.environ.items() if not k.startswith("GOVCHECK_")}
-    cached = dict(base, GOVCHECK_CACHE_DIR=str(tmp_path / "cache"))
+    cached = dict(base, GOVCHECK_CACHE_DIR=str(cache_dir))
     outputs = []
     for env in (dict(base, GOVCHECK_NO_CACHE="1"), cached, cached):
         result = run_cli("check", *files, "-f", "json", "--jobs", "1", env=env)
@@ -208,7 +208,7 @@ def test_cli_reports_are_identical_with_and_without_the_cache(tmp_path: Path) ->
         outputs.append(result.stdout)
     assert outputs[0] == outputs[1] == outputs[2]
     assert json.loads(outputs[0])
-    (entry,) = _entries(tmp_path / "cache")
+    (entry,) = _entries(cache_dir)
     _retitle(entry, "no-sro", "Title read from the cache")
     listing = run_cli("rules", "show", "no-sro", env=cached)
     assert listing.returncode == 0 and "Title read from the cache" in listing.stdout
