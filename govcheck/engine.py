@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+import json
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -28,7 +29,7 @@ import warnings
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
-    from durable import engine as _durable
+    import durable_rules_engine as _rules
 
 Pattern = dict[str, Any]
 RULESET = "govcheck"
@@ -68,11 +69,36 @@ class Outcome:
     conclusions: dict[str, dict[str, set[str]]] = field(default_factory=dict)
 
 
-class _SyncHost(_durable.Host):  # type: ignore[misc]
-    """A host without the timer threads that would run actions later and elsewhere."""
+class _Ruleset:
+    """One ruleset driven directly through the engine's C interface, synchronously.
 
-    def _run(self) -> None:
-        pass
+    durable's Python host would, for every action, decode the matched facts, re-encode the
+    session state and re-assert it (which is also what lets a careless rule match the state
+    fact forever). Actions here never change the state, so none of that is needed: an action
+    gets the engine's message as text and reads from it only what it uses.
+    """
+
+    def __init__(self, name: str, rules: dict[str, tuple[dict[str, Any], Callable[[str, str], None]]]):
+        definition = {rule: copy.deepcopy(spec) for rule, (spec, _) in rules.items()}
+        self._actions = {rule: action for rule, (_, action) in rules.items()}
+        self._handle = _rules.create_ruleset(name, json.dumps(definition, ensure_ascii=False))
+
+    def assert_facts(self, facts: list[Pattern]) -> None:
+        """Assert facts into their session and run every action they make ready, in order."""
+        _, state = _rules.assert_facts(self._handle, json.dumps(facts, ensure_ascii=False))
+        started = _rules.start_action_for_state(self._handle, state)
+        message = started[1] if started else None
+        while message:
+            name = message[2 : message.index('"', 2)]  # '{"<rule name>":{...}}'
+            try:
+                self._actions[name](name, message)
+            except BaseException:
+                _rules.abandon_action(self._handle, state)
+                raise
+            message = _rules.complete_and_start_action(self._handle, state)
+
+    def delete_state(self, sid: str) -> None:
+        _rules.delete_state(self._handle, sid)
 
 
 class Engine:
@@ -84,38 +110,37 @@ class Engine:
         self._pending: list[Pattern] = []
         self._kinds: set[str] = set()
         self._thresholds = sorted({c.min_rank for c in conclusions if c.trigger == "areas"})
-        ruleset: dict[str, Any] = {}
+        ruleset: dict[str, tuple[dict[str, Any], Callable[[str, str], None]]] = {}
         for r in rules:
-            ruleset[f"r:{r.id}"] = {"all": [{"m": _kind("programme", r.pattern)}], "run": self._on_rule(r)}
+            ruleset[f"r:{r.id}"] = ({"all": [{"m": _kind("programme", r.pattern)}]}, self._on_rule(r))
         for c in conclusions:
-            ruleset[f"c:{c.id}"] = {
-                "all": [{"m": _kind(_FACT_KIND[c.trigger], c.pattern)}],
-                "run": self._on_conclusion(c),
-            }
+            ruleset[f"c:{c.id}"] = (
+                {"all": [{"m": _kind(_FACT_KIND[c.trigger], c.pattern)}]},
+                self._on_conclusion(c),
+            )
         # The sentinel: a no-op action runs in every session, so the engine never deletes an
         # untouched one (which crashes it), and queued actions are flushed synchronously.
         # Facts that match nothing (a clean programme, an unconcluded finding) are normal here:
         # the engine reports them as unhandled after running every action that did match.
-        noop: Callable[[Any], None] = lambda c: None  # noqa: E731
-        ruleset["sentinel"] = {"all": [{"m": {"kind": "end"}}], "run": noop}
-        self._host = _SyncHost()
-        # set_rulesets consumes the dict it is given (it deletes `run`); give it a copy.
-        self._host.set_rulesets({RULESET: _copy_ruleset(ruleset)})
+        noop: Callable[[str, str], None] = lambda name, message: None  # noqa: E731
+        ruleset["sentinel"] = ({"all": [{"m": {"kind": "end"}}]}, noop)
+        self._ruleset = _Ruleset(RULESET, ruleset)
 
     def run(self, programme: Pattern) -> Outcome:
         """Evaluate one programme fact (nested dict of typed scalars) and return what fired."""
         sid = f"doc{next(self._sessions)}"
         self._outcome, self._areas, self._pending, self._kinds = Outcome(), {}, [], set()
         try:
-            self._assert({**_readable(programme), "kind": "programme", "id": "programme", "sid": sid})
+            self._assert([{**_readable(programme), "kind": "programme", "id": "programme", "sid": sid}])
             # Findings (and tallies of the areas they fall in) go back into the same session in
             # one batch, where the conclusion rules consume them: one round trip, not one each.
-            if self._pending:
-                self._assert([{**f, "sid": sid} for f in self._pending])
-            self._assert({"kind": "end", "id": "end", "sid": sid})
+            # The sentinel closes the batch.
+            self._assert(
+                [*({**f, "sid": sid} for f in self._pending), {"kind": "end", "id": "end", "sid": sid}]
+            )
         finally:
             try:
-                self._host.delete_state(RULESET, sid)
+                self._ruleset.delete_state(sid)
             except Exception:  # noqa: BLE001 - a failed cleanup must not hide the real error
                 pass
         outcome, self._outcome = self._outcome, Outcome()
@@ -141,21 +166,14 @@ class Engine:
                 )
         return resolved
 
-    def _assert(self, fact: Pattern | list[Pattern]) -> None:
+    def _assert(self, facts: list[Pattern]) -> None:
         try:
-            if isinstance(fact, list):
-                state = self._host.assert_facts(RULESET, fact)
-            else:
-                state = self._host.assert_fact(RULESET, fact)
-        except (_durable.MessageNotHandledException, _durable.MessageObservedException):
-            return
+            self._ruleset.assert_facts(facts)
         except Exception as exc:
             raise EngineError(f"rule engine failed: {exc}") from exc
-        if isinstance(state, dict) and "exception" in state:
-            raise EngineError(f"rule engine action failed: {state['exception']}")
 
-    def _on_rule(self, rule: EngineRule) -> Callable[[Any], None]:
-        def run(c: Any) -> None:
+    def _on_rule(self, rule: EngineRule) -> Callable[[str, str], None]:
+        def run(name: str, message: str) -> None:
             # An `any` condition compiles to several engine paths; more than one may match.
             if rule.id in self._outcome.fired:
                 return
@@ -183,15 +201,16 @@ class Engine:
 
         return run
 
-    def _on_conclusion(self, conclusion: EngineConclusion) -> Callable[[Any], None]:
-        def run(c: Any) -> None:
+    def _on_conclusion(self, conclusion: EngineConclusion) -> Callable[[str, str], None]:
+        def run(name: str, message: str) -> None:
+            fact = json.loads(message)[name]["m"] if conclusion.trigger != "programme" else {}
             because = self._outcome.conclusions.setdefault(conclusion.topic, {}).setdefault(
                 conclusion.result, set()
             )
             if conclusion.trigger == "finding":
-                because.add(f"{_KIND}{c.m.category}:{int(c.m.rank)}")
+                because.add(f"{_KIND}{fact['category']}:{int(fact['rank'])}")
             elif conclusion.trigger == "areas":
-                because.add(f"{_AREAS}{int(c.m.min_rank)}")
+                because.add(f"{_AREAS}{int(fact['min_rank'])}")
 
         return run
 
@@ -218,10 +237,3 @@ def _readable(value: Any) -> Any:
 def _kind(kind: str, pattern: Pattern) -> Pattern:
     """Every pattern names the kind of fact it is for: the engine's state fact has none."""
     return {"$and": [{"kind": kind}, pattern]} if pattern else {"kind": kind}
-
-
-def _copy_ruleset(ruleset: dict[str, Any]) -> dict[str, Any]:
-    return {
-        name: {**{k: copy.deepcopy(v) for k, v in spec.items() if k != "run"}, "run": spec["run"]}
-        for name, spec in ruleset.items()
-    }
