@@ -36,6 +36,7 @@ class Settings:
     gate: int | None = None
     config_name: str = "configuration"
     charts: bool = False
+    gap_severity: str = "low"
 
     def catalogue(self) -> Catalogue:
         from govcheck.rule import Severity
@@ -50,7 +51,11 @@ class Settings:
         )
 
     def checker(self) -> Checker:
-        return Checker(self.catalogue(), gate=self.gate, charts=self.charts)
+        from govcheck.rule import Severity
+
+        return Checker(
+            self.catalogue(), gate=self.gate, charts=self.charts, gap_severity=Severity(self.gap_severity)
+        )
 
 
 def expand(inputs: Sequence[str | os.PathLike[str]]) -> list[str | FileError]:

@@ -9,13 +9,24 @@ from typing import Any
 from govcheck import __version__
 from govcheck.catalogue import Catalogue, LoadedRule, load_catalogue
 from govcheck.charts import chart_data
-from govcheck.conditions import compile_condition, facts_named
+from govcheck import gaps
+from govcheck.conditions import MEMBERSHIP, compile_condition, evaluate, facts_named, memberships
 from govcheck.engine import Engine, EngineConclusion, EngineRule, Outcome
 from govcheck.errors import EngineError, GovcheckError
 from govcheck.facts import ProgrammeFacts, derive
 from govcheck.model import Programme
-from govcheck.report import Conclusion, FileError, Finding, Location, ProgrammeRef, Report
-from govcheck.rule import Severity
+from govcheck.report import (
+    Citation,
+    Conclusion,
+    FileError,
+    Finding,
+    Location,
+    ProgrammeRef,
+    RatingRef,
+    Report,
+    Snapshot,
+)
+from govcheck.rule import Category, Rule, Severity
 from govcheck.validation import validate
 from govcheck.yamlsource import Source, Span, load
 
@@ -27,15 +38,23 @@ class Checker:
     """Checks programmes against a catalogue. Build one per process and reuse it."""
 
     def __init__(
-        self, catalogue: Catalogue | None = None, *, gate: int | None = None, charts: bool = False
+        self,
+        catalogue: Catalogue | None = None,
+        *,
+        gate: int | None = None,
+        charts: bool = False,
+        gap_severity: Severity = Severity.low,
     ) -> None:
         self.catalogue = catalogue or load_catalogue()
         self.gate = gate
         self.charts = charts  # chart series, for the HTML reports: only computed when asked for
+        self.gap_severity = gap_severity
         rules = [_engine_rule(r) for r in self.catalogue.rules]
         conclusions = _engine_conclusions(self.catalogue)
         self._engine = Engine(rules, conclusions)
         self._needed = _fields_needed(self.catalogue)
+        self._members = _memberships(self.catalogue)
+        self._by_id = {r.rule.id: r for r in self.catalogue.rules}
 
     def check_path(self, path: str | os.PathLike[str]) -> Report | FileError:
         """Check one file; a file that cannot be read or validated becomes a FileError."""
@@ -54,15 +73,24 @@ class Checker:
         facts = derive(programme, gate)
         nested = facts.model_dump()
         try:
-            outcome = self._engine.run(_project(nested, self._needed))
+            outcome = self._engine.run(self._engine_fact(nested))
         except EngineError as exc:
-            return self._report(programme, source, gate, [_internal(str(exc), source)], Outcome())
-        by_id = {r.rule.id: r for r in self.catalogue.rules}
+            return self._report(programme, source, gate, [_internal(str(exc), source)], Outcome(), nested)
         findings = [
-            self._finding(by_id[rule_id], nested, facts, programme, source)
+            self._finding(self._by_id[rule_id], nested, facts, programme, source)
             for rule_id in dict.fromkeys(outcome.fired)
         ]
-        return self._report(programme, source, gate, findings, outcome)
+        return self._report(programme, source, gate, findings, outcome, nested)
+
+    def _engine_fact(self, nested: dict[str, Any]) -> dict[str, Any]:
+        fact = _project(nested, self._needed)
+        if self._members:
+            fact[MEMBERSHIP] = {
+                key: value in values
+                for key, (name, values) in self._members.items()
+                if (value := gaps.lookup(nested, name)) is not None
+            }
+        return fact
 
     def _report(
         self,
@@ -71,24 +99,68 @@ class Checker:
         gate: int | None,
         findings: list[Finding],
         outcome: Outcome,
+        nested: dict[str, Any],
     ) -> Report:
         findings.sort(key=lambda f: (-f.severity.rank, f.category, f.rule_id))
+        sections = gaps.by_section(self._undetermined(outcome, nested, gate), nested)
         table = self.catalogue.conclusions
         return Report(
             govcheck_version=__version__,
-            programme=ProgrammeRef(
-                id=programme.id,
-                name=programme.name,
-                department=programme.department,
-                source=source.path,
-                assessment_date=programme.assessment_date.isoformat(),
-                gate=gate,
-            ),
-            rating=_conclude(table.rating, outcome.conclusions.get("rating", {})),
-            value_for_money=_conclude(table.value_for_money, outcome.conclusions.get("value_for_money", {})),
+            programme=_reference(programme, source, gate),
+            rating=self._conclude("rating", table.rating, outcome, sections, nested),
+            value_for_money=self._conclude("value_for_money", table.value_for_money, outcome, sections, nested),
             findings=tuple(findings),
+            gaps=tuple(self._gap(s, facts, rules, source) for s, (facts, rules) in sections.items()),
             charts=chart_data(programme) if self.charts else None,
         )
+
+    def _undetermined(self, outcome: Outcome, nested: dict[str, Any], gate: int | None) -> list[Rule]:
+        """Rules that did not fire but might have, had what they read been described."""
+        fired = set(outcome.fired)
+        return [
+            r.rule
+            for r in self.catalogue.rules
+            if r.rule.id not in fired
+            and (gate is None or gate in r.rule.gates)
+            and evaluate(r.rule.when, lambda name: gaps.lookup(nested, name)) is None
+        ]
+
+    def _gap(self, section: str, facts: list[str], rules: list[Rule], source: Source) -> Finding:
+        pointer = gaps.SECTIONS[section][0]
+        _, span = source.locate(pointer)
+        return Finding(
+            rule_id=gaps.GAP_ID,
+            title=f"Not described: {gaps.SECTIONS[section][1]}",
+            severity=self.gap_severity,
+            category=gaps.GAP_CATEGORY,
+            message=gaps.message(section, facts, rules),
+            recommendation=gaps.recommendation(section),
+            references=tuple(dict.fromkeys(str(ref) for r in rules for ref in r.references)),
+            evidence={"not_described": facts, "rules": [r.id for r in rules]},
+            location=_location(source, pointer, span),
+        )
+
+    def _conclude(
+        self,
+        topic: str,
+        table: Sequence[Any],
+        outcome: Outcome,
+        sections: dict[str, tuple[list[str], list[Rule]]],
+        nested: dict[str, Any],
+    ) -> Conclusion:
+        """The first line that fired; and the parts not described that left a worse line open."""
+        fired = outcome.conclusions.get(topic, {})
+        left_open: list[str] = []
+        for line in table:
+            if line.result in fired:
+                return Conclusion(
+                    conclusion=line.result,
+                    because=tuple(sorted(fired[line.result])),
+                    figures=_figures(table, line.result, nested),
+                    not_described=tuple(dict.fromkeys(left_open)),
+                )
+            left_open += _open_sections(line, sections, nested)
+        return Conclusion(conclusion=table[-1].result, not_described=tuple(dict.fromkeys(left_open)))
 
     def _finding(
         self,
@@ -114,7 +186,7 @@ class Checker:
             message=message,
             recommendation=recommendation,
             references=tuple(str(r) for r in rule.references),
-            evidence={name: _lookup(nested, name) for name in rule.evidence},
+            evidence={name: _plain(gaps.lookup(nested, name)) for name in rule.evidence},
             location=_location(source, rule.location, span),
         )
 
@@ -156,27 +228,89 @@ def _internal(message: str, source: Source) -> Finding:
     )
 
 
-def _lookup(nested: dict[str, Any], dotted: str) -> Any:
-    value: Any = nested
-    for part in dotted.split("."):
-        value = value[part]
+
+
+def _reference(programme: Programme, source: Source, gate: int | None) -> ProgrammeRef:
+    return ProgrammeRef(
+        id=programme.id,
+        name=programme.name,
+        department=programme.department,
+        source=source.path,
+        assessment_date=programme.assessment_date.isoformat(),
+        gate=gate,
+        status=programme.status.state if programme.status else None,
+        sources=tuple(
+            Citation(
+                title=c.title,
+                publisher=c.publisher,
+                date=c.date.isoformat() if c.date else None,
+                reference=c.reference,
+            )
+            for c in programme.sources
+        ),
+        reference_ratings=tuple(
+            RatingRef(by=r.by, rating=r.rating.value, date=r.date.isoformat()) for r in programme.reference_ratings
+        ),
+        history=tuple(
+            Snapshot(
+                date=h.date.isoformat(),
+                whole_life_cost=h.whole_life_cost.amount if h.whole_life_cost else None,
+                planned_end_date=h.planned_end_date.isoformat() if h.planned_end_date else None,
+                ratings=tuple(RatingRef(by=r.by, rating=r.rating.value) for r in h.ratings),
+            )
+            for h in programme.history
+        ),
+    )
+
+
+def _figures(table: Sequence[Any], result: str, nested: dict[str, Any]) -> dict[str, Any]:
+    """The facts read by the programme conditions of the lines giving `result`."""
+    names = sorted(
+        set().union(*(facts_named(line.programme) for line in table if line.result == result and line.programme))
+    )
+    return {name: _plain(gaps.lookup(nested, name)) for name in names}
+
+
+def _open_sections(
+    line: Any, sections: dict[str, tuple[list[str], list[Rule]]], nested: dict[str, Any]
+) -> list[str]:
+    """The parts not described that leave a conclusion line undetermined."""
+    if line.programme is not None:
+        if evaluate(line.programme, lambda name: gaps.lookup(nested, name)) is not None:
+            return []
+        return [gaps.SECTIONS[f.split(".", 1)[0]][1] for f in gaps.unknown_facts(line.programme, nested)]
+    match = line.finding or line.areas
+    if match is None:
+        return []
+    categories = {c.value for c in getattr(match, "categories", ())} or {c.value for c in Category}
+    return [
+        gaps.SECTIONS[section][1]
+        for section, (_, rules) in sections.items()
+        if any(r.category.value in categories and r.severity.rank >= match.min_severity.rank for r in rules)
+    ]
+
+
+def _plain(value: Any) -> Any:
     return list(value) if isinstance(value, tuple) else value
-
-
-def _conclude(table: Sequence[Any], fired: dict[str, set[str]]) -> Conclusion:
-    for line in table:
-        if line.result in fired:
-            return Conclusion(conclusion=line.result, because=tuple(sorted(fired[line.result])))
-    return Conclusion(conclusion=table[-1].result)
 
 
 def _engine_rule(loaded: LoadedRule) -> EngineRule:
     rule = loaded.rule
     pattern = loaded.pattern
     if frozenset(rule.gates) != ALL_GATES:
-        gates = {"$or": [{"gate": -1}, *({"gate": g} for g in sorted(set(rule.gates)))]}
+        gates = {"$or": [{"$nex": {"gate": 1}}, *({"gate": g} for g in sorted(set(rule.gates)))]}
         pattern = {"$and": [gates, pattern]}
     return EngineRule(id=rule.id, pattern=pattern, rank=rule.severity.rank, category=rule.category.value)
+
+
+def _memberships(catalogue: Catalogue) -> dict[str, tuple[str, frozenset[Any]]]:
+    found: dict[str, tuple[str, frozenset[Any]]] = {}
+    for r in catalogue.rules:
+        found.update(memberships(r.rule.when))
+    for line in (*catalogue.conclusions.value_for_money, *catalogue.conclusions.rating):
+        if line.programme is not None:
+            found.update(memberships(line.programme))
+    return found
 
 
 def _engine_conclusions(catalogue: Catalogue) -> list[EngineConclusion]:

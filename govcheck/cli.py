@@ -69,6 +69,12 @@ def _check_options(default_format: str):  # type: ignore[no-untyped-def]
                 help="Exit 1 at or above this severity [default: high].",
             ),
             click.option(
+                "--evidence-gaps",
+                type=click.Choice(SEVERITIES),
+                help="Severity of notes on evidence not described [default: low]; "
+                "raise it (with --fail-on) to require a complete description.",
+            ),
+            click.option(
                 "--jobs", "-j", type=click.IntRange(1, 256), help="Worker processes [default: all cores]."
             ),
             click.option(
@@ -132,6 +138,7 @@ def _run(
     output: Path | None,
     gate: int | None,
     fail_on: str | None,
+    evidence_gaps: str | None,
     jobs: int | None,
     config_path: Path | None,
     rules_dirs: Sequence[Path],
@@ -149,6 +156,7 @@ def _run(
                 inputs=tuple(inputs),
                 gate=gate,
                 fail_on=fail_on,
+                evidence_gaps=evidence_gaps,
                 jobs=jobs,
                 config_path=config_path,
                 rules_dirs=tuple(str(d) for d in rules_dirs),

@@ -8,11 +8,14 @@ compared with a number compares as text, `true == 1`) from ever being reached.
 from __future__ import annotations
 
 import difflib
+import hashlib
+import json
 import typing
+from collections.abc import Callable
 from typing import Any, Literal
 
 from govcheck.facts import fact_fields
-from govcheck.rule import AllOf, Compare, Condition, NotOf
+from govcheck.rule import AllOf, AnyOf, Compare, Condition, NotOf
 
 Pattern = dict[str, Any]
 
@@ -27,6 +30,11 @@ _NEGATE = {
     "not_in": "in",
 }
 _ENGINE_OP = {"ne": "$neq", "lt": "$lt", "lte": "$lte", "gt": "$gt", "gte": "$gte"}
+#: `in` lists longer than this are not expanded into one engine path per value (the engine's
+#: network grows with every path, and a few hundred values take minutes to build); membership
+#: is tested once per programme instead, into a flag under MEMBERSHIP that the pattern reads.
+IN_EXPAND_LIMIT = 8
+MEMBERSHIP = "member"
 
 
 class ConditionError(ValueError):
@@ -84,7 +92,11 @@ def _check_value(name: str, ann: Any, value: Any) -> None:
 
 
 def compile_condition(cond: Condition, negate: bool = False) -> Pattern:
-    """Compile to the engine's syntax, pushing any `not` down to the comparisons."""
+    """Compile to the engine's syntax, pushing any `not` down to the comparisons.
+
+    Facts that are not known are left out of what the engine sees, and no comparison matches
+    a missing field, so the pattern matches when the condition is *definitely* true.
+    """
     if isinstance(cond, NotOf):
         return compile_condition(cond.not_, not negate)
     if isinstance(cond, Compare):
@@ -96,11 +108,61 @@ def compile_condition(cond: Condition, negate: bool = False) -> Pattern:
     return parts[0] if len(parts) == 1 else {"$and" if is_all else "$or": parts}
 
 
+def evaluate(cond: Condition, value_of: Callable[[str], Any]) -> bool | None:
+    """Three-valued (Kleene) truth of a condition: None when the facts that are known do not
+    settle it. Used only for what the engine cannot say, that a rule is *undetermined*; the
+    engine alone decides what fires."""
+    if isinstance(cond, NotOf):
+        inner = evaluate(cond.not_, value_of)
+        return None if inner is None else not inner
+    if isinstance(cond, Compare):
+        value = value_of(cond.fact)
+        return None if value is None else _OPS[cond.op](value, cond.value)
+    results = [evaluate(c, value_of) for c in (cond.all if isinstance(cond, AllOf) else cond.any)]
+    decisive = isinstance(cond, AnyOf)  # True settles `any`; False settles `all`
+    if decisive in results:
+        return decisive
+    return None if None in results else not decisive
+
+
+_OPS: dict[str, Callable[[Any, Any], bool]] = {
+    "eq": lambda a, b: a == b,
+    "ne": lambda a, b: a != b,
+    "lt": lambda a, b: a < b,
+    "lte": lambda a, b: a <= b,
+    "gt": lambda a, b: a > b,
+    "gte": lambda a, b: a >= b,
+    "in": lambda a, b: a in b,
+    "not_in": lambda a, b: a not in b,
+}
+
+
+def membership_key(fact: str, values: tuple[Any, ...]) -> str:
+    digest = hashlib.sha256(json.dumps([fact, sorted({repr(v) for v in values})]).encode()).hexdigest()[:12]
+    return f"m{digest}"
+
+
+def memberships(cond: Condition) -> dict[str, tuple[str, frozenset[Any]]]:
+    """The long `in` lists of a condition: flag name -> (fact, values)."""
+    if isinstance(cond, Compare):
+        if cond.op in ("in", "not_in") and len(set(cond.value)) > IN_EXPAND_LIMIT:
+            return {membership_key(cond.fact, cond.value): (cond.fact, frozenset(cond.value))}
+        return {}
+    if isinstance(cond, NotOf):
+        return memberships(cond.not_)
+    found: dict[str, tuple[str, frozenset[Any]]] = {}
+    for child in cond.all if isinstance(cond, AllOf) else cond.any:
+        found.update(memberships(child))
+    return found
+
+
 def compare(fact: str, op: str, value: Any) -> Pattern:
     if op == "eq":
         return {fact: value}
     if op in ("in", "not_in"):
         values = tuple(dict.fromkeys(value))
+        if len(values) > IN_EXPAND_LIMIT:
+            return {f"{MEMBERSHIP}.{membership_key(fact, values)}": op == "in"}
         parts = [compare(fact, "eq" if op == "in" else "ne", v) for v in values]
         return parts[0] if len(parts) == 1 else {"$or" if op == "in" else "$and": parts}
     return {_ENGINE_OP[op]: {fact: value}}

@@ -29,6 +29,9 @@ class Config(BaseModel):
     waivers: str | None = Field(default=None, description="Waiver file.")
     baseline: str | None = Field(default=None, description="Baseline file.")
     gate: int | None = Field(default=None, ge=0, le=5)
+    evidence_gaps: Severity | None = Field(
+        default=None, description="Severity of evidence-gap notes (default low); raise it to require completeness."
+    )
     base_dir: str = Field(default=".", exclude=True, description="Where relative paths start.")
 
     def resolve(self, path: str) -> str:

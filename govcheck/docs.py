@@ -15,6 +15,9 @@ def _yaml(data: Any) -> str:
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False).strip()
 
 
+_VERDICT = {"pass": "passes", "fail": "fails", "unknown": "not assessed (evidence gap)"}
+
+
 def _context(loaded: LoadedRule) -> dict[str, Any]:
     rule = loaded.rule
     return {
@@ -28,8 +31,8 @@ def _context(loaded: LoadedRule) -> dict[str, Any]:
                 _yaml(case.programme) if case.programme else "(the base programme)",
                 case.contains,
             )
-            for verdict, cases in (("passes", rule.tests.passing), ("fails", rule.tests.failing))
-            for case in cases
+            for case, expect in rule.tests.all()
+            for verdict in (_VERDICT[expect],)
         ],
     }
 

@@ -205,12 +205,13 @@ def _tally_pattern(c: EngineConclusion) -> Pattern:
 
 
 def _readable(value: Any) -> Any:
-    """Bring floats into the range the engine reads: tiny ones to 0, huge ones to +-FLOAT_MAX.
+    """Leave out unknown (None) facts, so that no comparison can match them, and bring floats
+    into the range the engine reads: tiny ones to 0, huge ones to +-FLOAT_MAX.
 
     Facts are counts, shares and sums of money, so the clamping never changes a comparison
     with a threshold inside the same range (which conditions.check enforces)."""
     if isinstance(value, dict):
-        return {k: _readable(v) for k, v in value.items()}
+        return {k: _readable(v) for k, v in value.items() if v is not None}
     if isinstance(value, float):
         if abs(value) < FLOAT_MIN:
             return 0.0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import Enum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -23,10 +23,38 @@ EARLIEST = dt.date(1900, 1, 1)
 LATEST = dt.date(2100, 12, 31)
 
 
+#: Written for a field or section that is not described (not known), as distinct from not in place.
+UNKNOWN = "unknown"
+
+
 class Strict(BaseModel):
-    """Base for every model of the format: unknown keys and loose types are errors."""
+    """Base for every model of the format: unknown keys and loose types are errors.
+
+    Evidence has three states. A field left out, or written `unknown`, is *not described*;
+    `null`, `false` or `[]` say it is *not in place*. `unknown` is dropped here, before
+    validation, so both spellings of "not described" reach the model the same way: as a
+    field absent from `model_fields_set` (see `described`). A required field cannot be
+    unknown: it stays, and fails validation with a message saying so.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_max_length=10_000)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _not_described(cls, data: Any) -> Any:
+        if not isinstance(data, dict) or UNKNOWN not in data.values():
+            return data
+        fields = cls.model_fields
+        return {
+            k: v
+            for k, v in data.items()
+            if not (v == UNKNOWN and k in fields and not fields[k].is_required())
+        }
+
+
+def described(model: BaseModel | None, name: str) -> bool:
+    """Whether `name` was given for `model` (not left out and not `unknown`)."""
+    return model is not None and name in model.model_fields_set
 
 
 def _check_date(value: dt.date | None) -> dt.date | None:
@@ -43,6 +71,7 @@ Date = Annotated[dt.date, StrictMode(), Field(description="An ISO date, YYYY-MM-
 Text = Annotated[str, Field(min_length=1, max_length=10_000)]
 Name = Annotated[str, Field(min_length=1, max_length=500)]
 Count = Annotated[StrictInt, Field(ge=0, le=10_000_000)]
+Number = Annotated[StrictInt | StrictFloat, Field(allow_inf_nan=False, ge=-1e12, le=1e12)]
 
 
 class Dated(Strict):
@@ -226,6 +255,19 @@ class Costs(Strict):
     spent_to_date: Money | None = None
     whole_life: WholeLifeCost | None = None
     contingency: Money | None = None
+    written_off: Money | None = Field(default=None, description="Spend written off or nugatory.")
+    termination_costs: Money | None = Field(default=None, description="Settlements and termination payments.")
+    legacy_costs: Money | None = Field(
+        default=None, description="Cost of keeping legacy systems running because of delay."
+    )
+
+    @field_validator("written_off", mode="after")
+    @classmethod
+    def _within_spend(cls, value: Money | None, info: ValidationInfo) -> Money | None:
+        spent = info.data.get("spent_to_date")
+        if value is not None and isinstance(spent, Money) and value.amount > spent.amount:
+            raise ValueError(f"is more than spent_to_date ({spent.amount:,.0f})")
+        return value
 
 
 class BenefitYear(Dated):
@@ -240,6 +282,8 @@ class Benefit(Strict):
     agreed_with_owner: StrictBool = False
     forecast: tuple[BenefitYear, ...] = ()
     delivered_to_date: Money | None = None
+    evidence: Text | None = Field(default=None, description="How a non-cash benefit is evidenced.")
+    realised: StrictBool | None = Field(default=None, description="A non-cash benefit has been achieved.")
 
     @model_validator(mode="after")
     def _ordered(self) -> Benefit:
@@ -289,6 +333,106 @@ class Delivery(Strict):
     market_engagement: StrictBool = Field(default=False, description="The supply market was tested.")
 
 
+class Status(Dated):
+    """How the programme stands, or how it ended."""
+
+    state: Literal["active", "paused", "reset", "terminated", "cancelled", "closed"]
+    reason: Text | None = None
+    decided_by: Name | None = Field(default=None, description="Who terminated, cancelled or reset it.")
+    date: Date | None = Field(
+        default=None, validate_default=True, description="When it entered the state; required unless active."
+    )
+
+    @field_validator("date", mode="after")
+    @classmethod
+    def _dated(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        state = info.data.get("state")
+        if value is None and state not in (None, "active"):
+            raise ValueError(f"a {state} programme needs the date it was {state}")
+        return value
+
+
+class Output(Strict):
+    """Something the programme was to build or deliver, counted against plan."""
+
+    name: Name
+    unit: Name = Field(default="units", description="sites, systems, services, facilities, people...")
+    planned: Count = Field(description="Total planned.")
+    due: Count | None = Field(default=None, description="Planned by the assessment date; default: all.")
+    note: Text | None = Field(default=None, description="Required when more were delivered than planned.")
+    delivered: Count | None = None
+
+    @field_validator("due", mode="after")
+    @classmethod
+    def _due_within_plan(cls, value: int | None, info: ValidationInfo) -> int | None:
+        planned = info.data.get("planned")
+        if value is not None and planned is not None and value > planned:
+            raise ValueError(f"is more than planned ({planned})")
+        return value
+
+    @field_validator("delivered", mode="after")
+    @classmethod
+    def _explained(cls, value: int | None, info: ValidationInfo) -> int | None:
+        planned = info.data.get("planned")
+        if value is not None and planned is not None and value > planned and not info.data.get("note"):
+            raise ValueError(f"is more than planned ({planned}); add a note saying why")
+        return value
+
+
+class Performance(Dated):
+    """Performance against a target that matters to users."""
+
+    measure: Name
+    target: Number
+    actual: Number | None = None
+    unit: Name = "%"
+    higher_is_better: StrictBool = True
+    date: Date | None = None
+
+
+class AssuranceOpinion(Dated):
+    """An independent view of one of the programme's own forecasts."""
+
+    by: Name
+    date: Date
+    subject: Literal["schedule", "cost", "benefits", "delivery"]
+    opinion: Literal["achievable", "at_risk", "unachievable", "not_credible"]
+    summary: Text | None = None
+
+
+class Citation(Dated):
+    """A source the description rests on."""
+
+    title: Text
+    publisher: Name
+    date: Date | None = None
+    reference: Text | None = Field(default=None, description="Report number or URL.")
+
+
+class ReferenceRating(Dated):
+    """Someone else's delivery confidence rating: compared against, never used as evidence."""
+
+    by: Literal["IPA", "SRO"]
+    rating: Rating
+    date: Date
+
+
+class PastRating(Strict):
+    by: Literal["IPA", "SRO"]
+    rating: Rating
+
+
+class Snapshot(Dated):
+    """An earlier snapshot of the programme, e.g. from an earlier portfolio release."""
+
+    date: Date
+    whole_life_cost: Money | None = None
+    planned_end_date: Date | None = None
+    annual_budget: Money | None = Field(default=None, description="The year's baseline budget.")
+    annual_forecast: Money | None = Field(default=None, description="The year's forecast outturn.")
+    ratings: tuple[PastRating, ...] = ()
+
+
 class Programme(Dated):
     """One programme or project, as of its assessment date."""
 
@@ -314,6 +458,13 @@ class Programme(Dated):
     gateway_reviews: tuple[GatewayReview, ...] = ()
     changes: tuple[Change, ...] = ()
     delivery: Delivery = Delivery()
+    status: Status | None = None
+    outputs: tuple[Output, ...] = ()
+    performance: tuple[Performance, ...] = ()
+    assurance: tuple[AssuranceOpinion, ...] = ()
+    sources: tuple[Citation, ...] = ()
+    reference_ratings: tuple[ReferenceRating, ...] = ()
+    history: tuple[Snapshot, ...] = Field(default=(), description="Earlier snapshots, oldest first.")
 
     # Field validators, not the model validator, so the error names the field and its line.
     @field_validator("start_date", mode="after")
@@ -330,6 +481,17 @@ class Programme(Dated):
         start = info.data.get("start_date")
         if value and start and value < start:
             raise ValueError(f"is before the start_date ({start.isoformat()})")
+        return value
+
+    @field_validator("history", mode="after")
+    @classmethod
+    def _history_ordered(cls, value: tuple[Snapshot, ...], info: ValidationInfo) -> tuple[Snapshot, ...]:
+        dates = [s.date for s in value]
+        if dates != sorted(dates) or len(set(dates)) != len(dates):
+            raise ValueError("snapshots must be in date order, one per date")
+        assessed = info.data.get("assessment_date")
+        if assessed and dates and dates[-1] > assessed:
+            raise ValueError(f"a snapshot is dated after the assessment_date ({assessed.isoformat()})")
         return value
 
     @model_validator(mode="after")

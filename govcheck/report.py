@@ -49,7 +49,31 @@ class Finding(Frozen):
 
 class Conclusion(Frozen):
     conclusion: str
-    because: tuple[str, ...] = ()
+    because: tuple[str, ...] = Field(default=(), description="The findings (rule ids) it rests on.")
+    figures: dict[str, Any] = Field(default={}, description="The facts a programme condition read.")
+    not_described: tuple[str, ...] = Field(
+        default=(), description="Parts of the description, not described, that could have changed it."
+    )
+
+
+class Citation(Frozen):
+    title: str
+    publisher: str
+    date: str | None = None
+    reference: str | None = None
+
+
+class RatingRef(Frozen):
+    by: str
+    rating: str
+    date: str | None = None
+
+
+class Snapshot(Frozen):
+    date: str
+    whole_life_cost: float | None = None
+    planned_end_date: str | None = None
+    ratings: tuple[RatingRef, ...] = ()
 
 
 class ProgrammeRef(Frozen):
@@ -59,6 +83,12 @@ class ProgrammeRef(Frozen):
     source: str
     assessment_date: str
     gate: int | None
+    status: str | None = Field(default=None, description="active, paused, reset, terminated, cancelled, closed.")
+    sources: tuple[Citation, ...] = ()
+    reference_ratings: tuple[RatingRef, ...] = Field(
+        default=(), description="Ratings given by others (IPA, SRO), for comparison only."
+    )
+    history: tuple[Snapshot, ...] = ()
 
 
 class BenefitPoint(NamedTuple):
@@ -113,6 +143,9 @@ class Report(Frozen):
     rating: Conclusion
     value_for_money: Conclusion
     findings: tuple[Finding, ...]
+    gaps: tuple[Finding, ...] = Field(
+        default=(), description="Evidence-gap notes: rules that could not be assessed, by section."
+    )
     charts: ChartData | None = Field(default=None, description="Series for HTML charts; not in JSON reports.")
 
     def by_severity(self, *, active_only: bool = True) -> dict[str, int]:
@@ -123,11 +156,11 @@ class Report(Frozen):
         return counts
 
     def fails(self, threshold: Severity) -> bool:
-        return any(f.active and f.severity.rank >= threshold.rank for f in self.findings)
+        return any(f.active and f.severity.rank >= threshold.rank for f in (*self.findings, *self.gaps))
 
     @property
     def suppressed(self) -> int:
-        return sum(1 for f in self.findings if not f.active)
+        return sum(1 for f in (*self.findings, *self.gaps) if not f.active)
 
 
 class RuleInfo(Frozen):
@@ -163,11 +196,14 @@ def suppress(
     result: list[Outcome] = []
     for outcome in outcomes:
         if isinstance(outcome, Report):
-            findings = []
-            for f in outcome.findings:
-                reason = decide(f) if f.active else None
-                findings.append(f if reason is None else f.model_copy(update={"suppression": reason}))
-            outcome = outcome.model_copy(update={"findings": tuple(findings)})
+            update = {}
+            for name in ("findings", "gaps"):
+                marked = []
+                for f in getattr(outcome, name):
+                    reason = decide(f) if f.active else None
+                    marked.append(f if reason is None else f.model_copy(update={"suppression": reason}))
+                update[name] = tuple(marked)
+            outcome = outcome.model_copy(update=update)
         result.append(outcome)
     return tuple(result)
 

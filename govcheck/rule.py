@@ -154,9 +154,22 @@ class Case(Strict):
     contains: tuple[str, ...] = Field(default=(), description="Text the finding must contain.")
 
 
+Expect = Literal["pass", "fail", "unknown"]
+
+
 class Cases(Strict):
     passing: tuple[Case, ...] = Field(alias="pass", min_length=1)
     failing: tuple[Case, ...] = Field(alias="fail", min_length=1)
+    unknown: tuple[Case, ...] = Field(
+        default=(), description="Cases where what the rule needs is not described: an evidence gap, no finding."
+    )
+
+    def all(self) -> tuple[tuple[Case, Expect], ...]:
+        return (
+            *((c, "pass") for c in self.passing),
+            *((c, "fail") for c in self.failing),
+            *((c, "unknown") for c in self.unknown),
+        )  # type: ignore[return-value]
 
     @model_validator(mode="after")
     def _failing_checks_text(self) -> Cases:

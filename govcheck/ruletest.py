@@ -11,7 +11,8 @@ from govcheck.checker import Checker
 from govcheck.errors import GovcheckError
 from govcheck.model import Programme
 from govcheck.resources import rules_dir
-from govcheck.rule import Case
+from govcheck.gaps import GAP_ID
+from govcheck.rule import Case, Expect
 from govcheck.validation import validate
 from govcheck.yamlsource import Source, load
 
@@ -20,7 +21,7 @@ from govcheck.yamlsource import Source, load
 class CaseResult:
     rule_id: str
     case: str
-    expect_finding: bool
+    expect: Expect
     problem: str | None
 
     @property
@@ -54,20 +55,19 @@ def run_cases(
     base = base_programme()
     checkers = {} if checkers is None else checkers
     for loaded in catalogue.rules:
-        cases = [(c, False) for c in loaded.rule.tests.passing] + [
-            (c, True) for c in loaded.rule.tests.failing
-        ]
-        for case, expect in cases:
+        for case, expect in loaded.rule.tests.all():
             if case.gate not in checkers:
                 checkers[case.gate] = Checker(catalogue, gate=case.gate)
             yield run_case(checkers[case.gate], base, loaded, case, expect)
 
 
-def run_case(checker: Checker, base: Source, loaded: LoadedRule, case: Case, expect: bool) -> CaseResult:
+def run_case(checker: Checker, base: Source, loaded: LoadedRule, case: Case, expect: Expect) -> CaseResult:
+    """A `fail` case must give the rule's finding (with the text it names), a `pass` case no
+    finding, and an `unknown` case no finding but an evidence gap naming the rule."""
     rule_id = loaded.rule.id
 
     def result(problem: str | None) -> CaseResult:
-        return CaseResult(rule_id=rule_id, case=case.name, expect_finding=expect, problem=problem)
+        return CaseResult(rule_id=rule_id, case=case.name, expect=expect, problem=problem)
 
     try:
         programme = case_programme(base, loaded, case)
@@ -78,10 +78,17 @@ def run_case(checker: Checker, base: Source, loaded: LoadedRule, case: Case, exp
     errors = [f.message for f in report.findings if f.rule_id == "internal-error"]
     if errors:
         return result(errors[0])
-    if expect and not found:
+    if expect == "fail" and not found:
         return result("expected a finding; none was reported")
-    if not expect and found:
+    if expect != "fail" and found:
         return result(f"expected no finding; got: {found[0].message}")
+    gap = any(rule_id in g.evidence.get("rules", ()) for g in report.gaps if g.rule_id == GAP_ID)
+    if expect == "unknown" and not gap:
+        return result("expected an evidence gap naming the rule; none was reported")
+    if expect != "unknown" and gap:
+        return result("expected the rule to be assessed; it was left open as an evidence gap")
+    if expect != "fail":
+        return result(None)
     for text in case.contains:
         if text not in found[0].message + " " + found[0].recommendation:
             return result(f"finding does not contain {text!r}; it reads: {found[0].message}")

@@ -23,6 +23,7 @@ class Options:
     inputs: tuple[str, ...]
     gate: int | None = None
     fail_on: str | None = None
+    evidence_gaps: str | None = None
     jobs: int | None = None
     config_path: Path | None = None
     rules_dirs: tuple[str, ...] = ()
@@ -46,6 +47,7 @@ def run_check(opts: Options) -> Run:
         gate=opts.gate if opts.gate is not None else config.gate,
         config_name=display_path(config_file) if config_file else "configuration",
         charts=opts.charts,
+        gap_severity=opts.evidence_gaps or (config.evidence_gaps or Severity.low).value,
     )
     checker = settings.checker()  # bad rules fail here, once, before any worker starts
     with _progress(opts) as advance:

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from govcheck.errors import GovcheckError, InputError
+from govcheck.model import UNKNOWN
 from govcheck.yamlsource import Source, escape_pointer_token, field_name
 
 M = TypeVar("M", bound=BaseModel)
@@ -67,6 +68,10 @@ def _message(err: Any, model: type[BaseModel], loc: tuple[Any, ...]) -> str:
         return f"{message}; expected one of: {', '.join(allowed)}" if allowed else message
     if kind == "missing":
         return "required field is missing"
+    if value == UNKNOWN and loc and isinstance(loc[-1], int):
+        return "a list item cannot be unknown; write the whole list as unknown, or leave it out"
+    if value == UNKNOWN:
+        return "this field is required and cannot be unknown"
     if kind in {"date_type", "date_parsing", "date_from_datetime_inexact"} and isinstance(value, str):
         return f"expected an unquoted ISO date (YYYY-MM-DD), got the string {value!r}"
     if kind in {"model_type", "model_attributes_type", "dict_type"}:

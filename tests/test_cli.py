@@ -152,7 +152,7 @@ def test_baseline_new_problem_fails_alone_and_reordering_fails_nothing(tmp_path:
     assert moved.returncode == 0, moved.stdout
     assert "baselined" in moved.stderr
 
-    reordered["risk_management"] = {"register_maintained": True, "risks": [{"title": "Nobody owns this"}]}
+    reordered["risk_management"] = {"register_maintained": True, "risks": [{"title": "Nobody owns this", "owner": None}]}
     path.write_text(yaml.safe_dump(reordered, sort_keys=False, allow_unicode=True))
     new = run_cli("check", "ngss.yaml", "--baseline", ".govcheck-baseline.json", "--fail-on", "medium", "-f", "json",
                   cwd=tmp_path)

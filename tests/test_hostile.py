@@ -126,6 +126,13 @@ CASES: list[tuple[str, Line, Expect]] = [
     ("date-impossible.yaml", 5, "start_date: invalid value '2023-02-30'"),
     ("long-string.yaml", 5, "description: string should have at most 10000 characters"),
     ("unknown-field-typo.yaml", 5, "planed_end_date: unknown field; did you mean 'planned_end_date'?"),
+    # Evidence states misused, and the new sections' own consistency checks.
+    ("unknown-list-item.yaml", 6, "parties.0: a list item cannot be unknown"),
+    ("unknown-required-field.yaml", 7, "migration.total: this field is required and cannot be unknown"),
+    ("terminated-without-date.yaml", 5, "status.date: a terminated programme needs the date it was terminated"),
+    ("written-off-above-spend.yaml", 7, "costs.written_off: is more than spent_to_date (100,000,000)"),
+    ("outputs-above-plan.yaml", 9, "outputs.0.delivered: is more than planned (9); add a note saying why"),
+    ("history-out-of-order.yaml", 5, "history: snapshots must be in date order"),
 ]
 
 

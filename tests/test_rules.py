@@ -15,10 +15,9 @@ from govcheck.templating import rule_environment
 
 CATALOGUE = load_catalogue()
 CASES = [
-    pytest.param(loaded, case, expect, id=f"{loaded.rule.id}:{'fail' if expect else 'pass'}:{case.name}")
+    pytest.param(loaded, case, expect, id=f"{loaded.rule.id}:{expect}:{case.name}")
     for loaded in CATALOGUE.rules
-    for cases, expect in ((loaded.rule.tests.passing, False), (loaded.rule.tests.failing, True))
-    for case in cases
+    for case, expect in loaded.rule.tests.all()
 ]
 _CHECKERS: dict[int | None, Checker] = {}
 

@@ -43,11 +43,15 @@ def report_json(r: Report | FileError) -> dict[str, Any]:
         "programme": r.programme.model_dump(),
         "rating": r.rating.conclusion,
         "rating_because": list(r.rating.because),
+        "rating_not_described": list(r.rating.not_described),
         "value_for_money": {
             "conclusion": r.value_for_money.conclusion,
             "because": list(r.value_for_money.because),
+            "figures": r.value_for_money.figures,
+            "not_described": list(r.value_for_money.not_described),
         },
         "findings": [finding_json(f) for f in r.findings],
+        "gaps": [finding_json(g) for g in r.gaps],
         "summary": {"by_severity": r.by_severity(), "suppressed": r.suppressed},
     }
 
