@@ -56,7 +56,7 @@ def digest(parts: Iterable[bytes]) -> str:
 
 def files_key(files: Sequence[Path], dirs: Sequence[Path]) -> str | None:
     """A key for what is built from `files` and every YAML file under `dirs` (names and
-    contents) by this govcheck (its version and code); None when caching is off or a file
+    contents) by this govcheck (its version and every module of its code); None when caching is off or a file
     cannot be read (the caller's own loading then reports it)."""
     if cache_dir() is None:
         return None
@@ -65,7 +65,7 @@ def files_key(files: Sequence[Path], dirs: Sequence[Path]) -> str | None:
     package = Path(__file__).resolve().parent
     try:
         parts = [FORMAT.encode(), __version__.encode()]
-        parts += [p.read_bytes() for p in sorted(package.glob("*.py"))]
+        parts += [p.read_bytes() for p in sorted(package.rglob("*.py"))]  # subpackages too
         parts += [p.read_bytes() for p in files]
         for index, directory in enumerate(dirs):
             for path in sorted(directory.rglob("*.yaml")):

@@ -222,3 +222,24 @@ def test_cli_works_when_the_cache_cannot_be_written(tmp_path: Path) -> None:
     result = run_cli("check", str(EXAMPLES / "ngss.yaml"), "-f", "json", env=env)
     assert result.returncode == 1 and result.stderr == ""
     assert json.loads(result.stdout)["programme"]["id"]
+
+
+def test_the_key_covers_every_module_and_rule_file(
+    cache_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    package = tmp_path / "pkg"
+    (package / "sub").mkdir(parents=True)
+    (package / "cache.py").write_text("# top\n", encoding="utf-8")
+    (package / "sub" / "facts.py").write_text("A = 1\n", encoding="utf-8")
+    rules = tmp_path / "rules"
+    (rules / "deep").mkdir(parents=True)
+    (rules / "deep" / "_base.yaml").write_text("a: 1\n", encoding="utf-8")
+    monkeypatch.setattr(cache, "__file__", str(package / "cache.py"))
+    keys = {cache.files_key([], [rules])}
+    (package / "sub" / "facts.py").write_text("A = 2\n", encoding="utf-8")
+    keys.add(cache.files_key([], [rules]))
+    (rules / "deep" / "_base.yaml").write_text("a: 2\n", encoding="utf-8")
+    keys.add(cache.files_key([], [rules]))
+    (rules / "deep" / "_base.yaml").rename(rules / "deep" / "_other.yaml")
+    keys.add(cache.files_key([], [rules]))
+    assert len(keys) == 4 and None not in keys
