@@ -6,10 +6,9 @@ import os
 from collections.abc import Sequence
 from typing import Any
 
-from govcheck import __version__
+from govcheck import __version__, gaps
 from govcheck.catalogue import Catalogue, LoadedRule, load_catalogue
 from govcheck.charts import chart_data
-from govcheck import gaps
 from govcheck.conditions import MEMBERSHIP, compile_condition, evaluate, facts_named, memberships
 from govcheck.engine import Engine, EngineConclusion, EngineRule, Outcome
 from govcheck.errors import EngineError, GovcheckError
@@ -108,7 +107,9 @@ class Checker:
             govcheck_version=__version__,
             programme=_reference(programme, source, gate),
             rating=self._conclude("rating", table.rating, outcome, sections, nested),
-            value_for_money=self._conclude("value_for_money", table.value_for_money, outcome, sections, nested),
+            value_for_money=self._conclude(
+                "value_for_money", table.value_for_money, outcome, sections, nested
+            ),
             findings=tuple(findings),
             gaps=tuple(self._gap(s, facts, rules, source) for s, (facts, rules) in sections.items()),
             charts=chart_data(programme) if self.charts else None,
@@ -228,8 +229,6 @@ def _internal(message: str, source: Source) -> Finding:
     )
 
 
-
-
 def _reference(programme: Programme, source: Source, gate: int | None) -> ProgrammeRef:
     return ProgrammeRef(
         id=programme.id,
@@ -249,7 +248,8 @@ def _reference(programme: Programme, source: Source, gate: int | None) -> Progra
             for c in programme.sources
         ),
         reference_ratings=tuple(
-            RatingRef(by=r.by, rating=r.rating.value, date=r.date.isoformat()) for r in programme.reference_ratings
+            RatingRef(by=r.by, rating=r.rating.value, date=r.date.isoformat())
+            for r in programme.reference_ratings
         ),
         history=tuple(
             Snapshot(
@@ -266,7 +266,9 @@ def _reference(programme: Programme, source: Source, gate: int | None) -> Progra
 def _figures(table: Sequence[Any], result: str, nested: dict[str, Any]) -> dict[str, Any]:
     """The facts read by the programme conditions of the lines giving `result`."""
     names = sorted(
-        set().union(*(facts_named(line.programme) for line in table if line.result == result and line.programme))
+        set().union(
+            *(facts_named(line.programme) for line in table if line.result == result and line.programme)
+        )
     )
     return {name: _plain(gaps.lookup(nested, name)) for name in names}
 

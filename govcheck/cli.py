@@ -16,6 +16,7 @@ import click
 
 from govcheck import __version__
 from govcheck.errors import GovcheckError
+from govcheck.importers.command import import_group
 from govcheck.rule import Severity
 
 EXIT_INVALID = 2
@@ -371,6 +372,8 @@ def _catalogue(rules_dirs: Sequence[str] = ()):  # type: ignore[no-untyped-def]
     except GovcheckError as exc:
         fail(exc)
 
+
+main.add_command(import_group)
 
 if __name__ == "__main__":  # pragma: no cover
     main(sys.argv[1:], prog_name=os.path.basename(sys.argv[0]))

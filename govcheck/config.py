@@ -30,7 +30,7 @@ class Config(BaseModel):
     baseline: str | None = Field(default=None, description="Baseline file.")
     gate: int | None = Field(default=None, ge=0, le=5)
     evidence_gaps: Severity | None = Field(
-        default=None, description="Severity of evidence-gap notes (default low); raise it to require completeness."
+        default=None, description="Severity of evidence-gap notes (default low)."
     )
     base_dir: str = Field(default=".", exclude=True, description="Where relative paths start.")
 

@@ -50,7 +50,7 @@ def message(section: str, facts: list[str], rules: list[Rule]) -> str:
 def recommendation(section: str) -> str:
     return (
         f"Describe {SECTIONS[section][1]} in the programme description (at {SECTIONS[section][0]}), "
-        "stating explicitly what is not in place (null, false or []), so that these questions can be answered."
+        "stating what is not in place explicitly (null, false or []), so these questions can be answered."
     )
 
 

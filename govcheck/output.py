@@ -13,7 +13,7 @@ from govcheck.report import Run
 TERMINAL_FORMATS = frozenset({"terminal", "portfolio"})
 
 
-def write_atomic(path: Path, text: str) -> None:
+def write_atomic(path: Path, text: str | bytes) -> None:
     path = Path(path)
     directory = path.parent if str(path.parent) else Path(".")
     try:
@@ -21,8 +21,12 @@ def write_atomic(path: Path, text: str) -> None:
     except OSError as exc:
         raise GovcheckError(f"cannot write report: {exc.strerror or exc}", file=str(path)) from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        if isinstance(text, bytes):
+            with os.fdopen(fd, "wb") as binary:
+                binary.write(text)
+        else:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+                handle.write(text)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -37,8 +41,14 @@ def emit(run: Run, targets: list[tuple[str, Path | None]]) -> None:
         write_report(render(name, run), name, path)
 
 
-def write_report(text: str, fmt: str, output: Path | None) -> None:
+def write_report(text: str | bytes, fmt: str, output: Path | None) -> None:
     from govcheck.formats.terminal import to_console_text
+
+    if isinstance(text, bytes):
+        if output is None:
+            raise GovcheckError(f"{fmt} is a binary format: give it a path, -f {fmt}=PATH")
+        write_atomic(output, text)
+        return
 
     if fmt in TERMINAL_FORMATS:
         color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ

@@ -83,7 +83,7 @@ class ProgrammeRef(Frozen):
     source: str
     assessment_date: str
     gate: int | None
-    status: str | None = Field(default=None, description="active, paused, reset, terminated, cancelled, closed.")
+    status: str | None = Field(default=None, description="active, paused, reset, terminated, ...")
     sources: tuple[Citation, ...] = ()
     reference_ratings: tuple[RatingRef, ...] = Field(
         default=(), description="Ratings given by others (IPA, SRO), for comparison only."

@@ -161,7 +161,7 @@ class Cases(Strict):
     passing: tuple[Case, ...] = Field(alias="pass", min_length=1)
     failing: tuple[Case, ...] = Field(alias="fail", min_length=1)
     unknown: tuple[Case, ...] = Field(
-        default=(), description="Cases where what the rule needs is not described: an evidence gap, no finding."
+        default=(), description="What the rule needs is not described: an evidence gap, no finding."
     )
 
     def all(self) -> tuple[tuple[Case, Expect], ...]:
@@ -251,7 +251,10 @@ class Conclusions(Strict):
                     raise ValueError(f"{topic}: {line.result!r} is not one of {', '.join(allowed)}")
             if table[-1].trigger != "default" or any(c.trigger == "default" for c in table[:-1]):
                 raise ValueError(f"{topic}: the last line, and only it, must be a default (no trigger)")
-            order = [allowed.index(c.result) for c in table]
+            # A value-for-money default may be any result: `achieved` needs positive evidence,
+            # so it comes before a `not_yet_determinable` default. Ratings fall through to the best.
+            ranked = table[:-1] if topic == "value_for_money" else table
+            order = [allowed.index(c.result) for c in ranked]
             if order != sorted(order):
                 raise ValueError(f"{topic}: lines must run from the worst result to the best")
         return self

@@ -9,9 +9,9 @@ from typing import Any
 from govcheck.catalogue import Catalogue, LoadedRule
 from govcheck.checker import Checker
 from govcheck.errors import GovcheckError
+from govcheck.gaps import GAP_ID
 from govcheck.model import Programme
 from govcheck.resources import rules_dir
-from govcheck.gaps import GAP_ID
 from govcheck.rule import Case, Expect
 from govcheck.validation import validate
 from govcheck.yamlsource import Source, load
@@ -61,12 +61,25 @@ def run_cases(
             yield run_case(checkers[case.gate], base, loaded, case, expect)
 
 
+def case_location(loaded: LoadedRule, kind: str, name: str) -> str:
+    """`file:line` of a case, read back from the rule file only when the case fails."""
+    try:
+        source = load(loaded.path)
+        cases = source.data["tests"][kind]
+        index = next(i for i, c in enumerate(cases) if isinstance(c, dict) and c.get("name") == name)
+    except (GovcheckError, KeyError, TypeError, StopIteration):
+        return f"{loaded.path}:{loaded.line}"
+    return f"{loaded.path}:{source.locate(f'/tests/{kind}/{index}')[1].line}"
+
+
 def run_case(checker: Checker, base: Source, loaded: LoadedRule, case: Case, expect: Expect) -> CaseResult:
     """A `fail` case must give the rule's finding (with the text it names), a `pass` case no
     finding, and an `unknown` case no finding but an evidence gap naming the rule."""
     rule_id = loaded.rule.id
 
     def result(problem: str | None) -> CaseResult:
+        if problem is not None:
+            problem = f"{case_location(loaded, expect, case.name)}, {expect} case: {problem}"
         return CaseResult(rule_id=rule_id, case=case.name, expect=expect, problem=problem)
 
     try:
@@ -79,17 +92,17 @@ def run_case(checker: Checker, base: Source, loaded: LoadedRule, case: Case, exp
     if errors:
         return result(errors[0])
     if expect == "fail" and not found:
-        return result("expected a finding; none was reported")
+        return result("expected a finding, but the rule did not fire")
     if expect != "fail" and found:
-        return result(f"expected no finding; got: {found[0].message}")
+        return result(f"expected no finding, but the rule fired: {found[0].message}")
     gap = any(rule_id in g.evidence.get("rules", ()) for g in report.gaps if g.rule_id == GAP_ID)
     if expect == "unknown" and not gap:
-        return result("expected an evidence gap naming the rule; none was reported")
+        return result("expected an evidence gap naming the rule, but none was reported")
     if expect != "unknown" and gap:
-        return result("expected the rule to be assessed; it was left open as an evidence gap")
+        return result("expected the rule to be assessed, but it was left open as an evidence gap")
     if expect != "fail":
         return result(None)
     for text in case.contains:
         if text not in found[0].message + " " + found[0].recommendation:
-            return result(f"finding does not contain {text!r}; it reads: {found[0].message}")
+            return result(f"the finding does not contain {text!r}; it reads: {found[0].message}")
     return result(None)

@@ -54,7 +54,11 @@ def test_governance_not_described_gives_gap_notes_and_no_absence_finding(tmp_pat
     report = report_of(result.stdout)
     assert {f["rule_id"] for f in report["findings"]} & ABSENCE_RULES == set()
     titles = {g["title"] for g in report["gaps"]}
-    assert {"Not described: leadership", "Not described: governance", "Not described: risk management"} <= titles
+    assert {
+        "Not described: leadership",
+        "Not described: governance",
+        "Not described: risk management",
+    } <= titles
     assert all(g["rule_id"] == "evidence-gap" and g["severity"] == "low" for g in report["gaps"])
     governance = next(g for g in report["gaps"] if g["title"] == "Not described: governance")
     assert {"no-programme-board", "no-independent-assurance", "no-change-control"} <= set(
@@ -79,7 +83,9 @@ def test_explicit_not_in_place_fires_the_absence_rule(tmp_path: Path) -> None:
         tmp_path, {"leadership": {"sro": None}, "governance": {"board": None, "independent_assurance": False}}
     )
     report = govcheck.check(path)
-    assert {"no-sro", "no-programme-board", "no-independent-assurance"} <= {f.rule_id for f in report.findings}
+    assert {"no-sro", "no-programme-board", "no-independent-assurance"} <= {
+        f.rule_id for f in report.findings
+    }
     assert not any(g.title == "Not described: governance" for g in report.gaps)
 
 
@@ -96,7 +102,12 @@ def test_a_board_can_require_a_complete_description(tmp_path: Path) -> None:
     configured = run_cli("check", "gappy.yaml", "-f", "json", cwd=tmp_path)
     assert configured.returncode == 1, configured.stdout + configured.stderr
     # A complete description passes the same gate.
-    assert run_cli("check", "examples/healthy.yaml", "--evidence-gaps", "critical", "--fail-on", "low").returncode == 0
+    assert (
+        run_cli(
+            "check", "examples/healthy.yaml", "--evidence-gaps", "critical", "--fail-on", "low"
+        ).returncode
+        == 0
+    )
 
 
 def test_conclusions_name_what_was_not_described(tmp_path: Path) -> None:
@@ -113,7 +124,9 @@ def test_ngss_claims_no_absence_the_article_does_not_report() -> None:
     result = run_cli("check", "examples/ngss.yaml", "-f", "json")
     report = report_of(result.stdout)
     asserted = {f["rule_id"] for f in report["findings"] if f["severity"] in {"medium", "high", "critical"}}
-    assert asserted & {"no-sro", "no-programme-board", "no-risk-register", "no-independent-assurance"} == set()
+    assert (
+        asserted & {"no-sro", "no-programme-board", "no-risk-register", "no-independent-assurance"} == set()
+    )
     gap_rules = {r for g in report["gaps"] for r in g["evidence"]["rules"]}
     assert {"no-sro", "no-programme-board", "no-risk-register"} <= gap_rules
 
@@ -122,7 +135,9 @@ def test_sources_and_reference_ratings_reach_the_json_report(tmp_path: Path) -> 
     path = write(
         tmp_path,
         {
-            "sources": [{"title": "Annual report", "publisher": "National Audit Office", "date": "2025-06-01"}],
+            "sources": [
+                {"title": "Annual report", "publisher": "National Audit Office", "date": "2025-06-01"}
+            ],
             "reference_ratings": [{"by": "IPA", "rating": "Amber", "date": "2025-03-31"}],
         },
     )

@@ -28,7 +28,13 @@ def test_healthy_example_is_clean_and_green() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     report = json.loads(result.stdout)
     assert all(f["severity"] in {"low", "info"} for f in report["findings"])
-    assert report["rating"] in {"Green", "Amber/Green"}
+    assert report["rating"] == "Green"
+    vfm = report["value_for_money"]
+    assert vfm["conclusion"] == "achieved"
+    # Resting on positive evidence, every part of which is described.
+    assert vfm["figures"]["outputs.all_due_delivered"] is True
+    assert vfm["figures"]["costs.spent_share_of_budget"] <= 1
+    assert vfm["not_described"] == [] and report["rating_not_described"] == []
 
 
 def test_troubled_example_fails_differently_from_ngss() -> None:
@@ -37,6 +43,11 @@ def test_troubled_example_fails_differently_from_ngss() -> None:
     ids = {f["rule_id"] for f in json.loads(result.stdout)["findings"]}
     assert "business-case-missing" not in ids
     assert ids & {"milestones-slipped-badly", "whole-life-cost-growth-severe", "over-budget"}
+    report = json.loads(result.stdout)
+    # Cost up by two-fifths, scope cut and a slip of two and a half years: buying less, later, for more.
+    assert report["value_for_money"]["conclusion"] == "not_achieved"
+    assert "cost-growth-outputs-eroded" in report["value_for_money"]["because"]
+    assert report["rating"] == "Red"
 
 
 def test_json_contract_shape() -> None:

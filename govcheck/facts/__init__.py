@@ -15,7 +15,15 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from govcheck.facts.assurance import RATING_RANK, DeliveryFacts, GatewayFacts, RiskFacts, delivery, gateway, risk
+from govcheck.facts.assurance import (
+    RATING_RANK,
+    DeliveryFacts,
+    GatewayFacts,
+    RiskFacts,
+    delivery,
+    gateway,
+    risk,
+)
 from govcheck.facts.case import BusinessCaseFacts, StakeholderFacts, business_case, stakeholders
 from govcheck.facts.common import DAYS_PER_MONTH, Facts, years_before
 from govcheck.facts.leadership import (
@@ -29,6 +37,22 @@ from govcheck.facts.leadership import (
     purpose,
 )
 from govcheck.facts.money import BenefitFacts, CostFacts, ValueFacts, benefits, costs, expected_to_date, value
+from govcheck.facts.outcome import (
+    HistoryFacts,
+    LossFacts,
+    NonCashFacts,
+    OpinionFacts,
+    OutputFacts,
+    PerformanceFacts,
+    StatusFacts,
+    history,
+    losses,
+    noncash,
+    opinions,
+    outputs,
+    performance,
+    status,
+)
 from govcheck.facts.schedule import MigrationFacts, ScheduleFacts, migration, schedule
 from govcheck.model import Programme
 
@@ -63,6 +87,13 @@ class ProgrammeFacts(Facts):
     risk: RiskFacts
     gateway: GatewayFacts
     delivery: DeliveryFacts
+    status: StatusFacts
+    losses: LossFacts
+    outputs: OutputFacts
+    performance: PerformanceFacts
+    opinions: OpinionFacts
+    noncash: NonCashFacts
+    history: HistoryFacts
 
 
 #: Each fact group: the part of the programme description it reads (a JSON pointer) and its
@@ -83,6 +114,13 @@ SECTIONS: dict[str, tuple[str, str]] = {
     "risk": ("/risk_management", "risk management"),
     "gateway": ("/gateway_reviews", "gateway reviews"),
     "delivery": ("/delivery", "delivery approach"),
+    "status": ("/status", "status"),
+    "losses": ("/costs", "write-offs, termination and legacy costs"),
+    "outputs": ("/outputs", "outputs"),
+    "performance": ("/performance", "performance against targets"),
+    "opinions": ("/assurance", "independent assurance opinions"),
+    "noncash": ("/benefits", "non-cash benefits"),
+    "history": ("/history", "history"),
 }
 
 
@@ -107,6 +145,13 @@ def derive(p: Programme, gate: int | None = None) -> ProgrammeFacts:
         risk=risk(p, today),
         gateway=gateway(p),
         delivery=delivery(p),
+        status=status(p),
+        losses=losses(p),
+        outputs=outputs(p),
+        performance=performance(p),
+        opinions=opinions(p),
+        noncash=noncash(p),
+        history=history(p),
     )
 
 

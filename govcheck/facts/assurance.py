@@ -50,7 +50,9 @@ def risk(p: Programme, today: dt.date) -> RiskFacts:
         if has_risks
         else None,
         high_open=sum(1 for r in open_risks if r.likelihood == r.impact == "high") if has_risks else None,
-        months_since_review=months(today, rm.last_reviewed) if rm and described(rm, "last_reviewed") else None,
+        months_since_review=months(today, rm.last_reviewed)
+        if rm and described(rm, "last_reviewed")
+        else None,
     )
 
 

@@ -50,7 +50,9 @@ class StakeholderFacts(Facts):
         description="Share of remaining parties, of stated commitment, committed or supportive."
     )
     unconfirmed_12m: int | None = Field(description="Remaining parties not confirmed in the last 12 months.")
-    needs_not_assessed: int | None = Field(description="Customers whose needs were not matched to the solution.")
+    needs_not_assessed: int | None = Field(
+        description="Customers whose needs were not matched to the solution."
+    )
     worst_group: str | None = Field(description="The group that lost the largest share of its customers.")
     worst_group_customers: int | None
     worst_group_exited: int | None

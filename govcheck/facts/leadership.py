@@ -103,6 +103,8 @@ def governance(p: Programme, today: dt.date) -> GovernanceFacts:
     return GovernanceFacts(
         has_board=has_board,
         months_since_board=months(today, board.last_met) if board else None,
-        independent_assurance=g.independent_assurance if g and described(g, "independent_assurance") else None,
+        independent_assurance=g.independent_assurance
+        if g and described(g, "independent_assurance")
+        else None,
         change_control=g.change_control if g and described(g, "change_control") else None,
     )

@@ -16,6 +16,8 @@ class Format:
     template: str
     context: Callable[[Run], dict[str, Any]]
     suffix: str
+    #: Renders the whole run itself (text or bytes), for formats without a template.
+    document: Callable[[Run], str | bytes] | None = None
 
 
 def _formats() -> dict[str, Format]:
@@ -30,6 +32,7 @@ def _formats() -> dict[str, Format]:
             portfolio.TERMINAL,
             portfolio.CSV,
             portfolio.JSON,
+            portfolio.XLSX,
             sarif.FORMAT,
             junit.FORMAT,
             github.FORMAT,
@@ -48,7 +51,9 @@ def get(name: str) -> Format:
     return _formats()[name]
 
 
-def render(name: str, run: Run) -> str:
-    """Render `run` in the named format as text."""
+def render(name: str, run: Run) -> str | bytes:
+    """Render `run` in the named format: text, or bytes for a binary format (xlsx)."""
     fmt = get(name)
+    if fmt.document is not None:
+        return fmt.document(run)
     return report_environment().get_template(fmt.template).render(**fmt.context(run))

@@ -1,0 +1,270 @@
+"""Facts on how a programme ends and what it delivers: status, losses, outputs, performance,
+independent opinions on its forecasts, non-cash benefits and earlier snapshots (NAO question
+16 and the NAO's value-for-money criteria: economy, efficiency, effectiveness)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from govcheck.facts.assurance import RATING_RANK, RatingName
+from govcheck.facts.common import Facts, at_least, described, share
+from govcheck.model import AssuranceOpinion, Benefit, Output, Performance, Programme
+
+State = Literal["active", "paused", "reset", "terminated", "cancelled", "closed"]
+Opinion = Literal["achievable", "at_risk", "unachievable", "not_credible", "none"]
+ADVERSE = ("unachievable", "not_credible")
+
+
+class StatusFacts(Facts):
+    state: State | None
+    ended: bool | None = Field(description="Terminated or cancelled.")
+    reset: bool | None = Field(description="Reset or re-planned.")
+    date: str | None = Field(description="When it entered its state.")
+    decided_by: str | None
+    reason: str | None
+
+
+class LossFacts(Facts):
+    written_off: float | None = Field(description="Spend written off or nugatory; 0 when none.")
+    written_off_share: float | None = Field(description="written_off / spent to date.")
+    termination_costs: float | None
+    legacy_costs: float | None = Field(description="Cost of keeping legacy systems running because of delay.")
+
+
+class OutputFacts(Facts):
+    items: int | None
+    planned: int | None = Field(description="Units planned in all.")
+    due: int | None = Field(description="Units planned by the assessment date.")
+    delivered: int | None = Field(description="Units delivered, counting none beyond the plan.")
+    due_delivered_share: float | None = Field(description="Delivered of what was due, over all outputs.")
+    planned_delivered_share: float | None = Field(description="Delivered of all that was planned.")
+    none_delivered: bool | None
+    all_due_delivered: bool | None = Field(description="Every output due was delivered in full.")
+    worst_name: str | None = Field(description="The output furthest behind what was due.")
+    worst_unit: str | None
+    worst_due: int | None
+    worst_delivered: int | None
+
+
+class PerformanceFacts(Facts):
+    measured: int | None = Field(description="Measures with an actual as of the assessment date.")
+    missed: int | None = Field(description="Measures below target.")
+    worst_attainment: float | None = Field(
+        description="Lowest actual / target (target / actual when lower is better)."
+    )
+    worst_measure: str | None
+    worst_target: float | None
+    worst_actual: float | None
+    worst_unit: str | None
+
+
+class OpinionFacts(Facts):
+    given: int | None = Field(description="Independent opinions given by the assessment date.")
+    adverse: int | None = Field(description="Subjects whose latest opinion is unachievable or not credible.")
+    schedule: Opinion | None = Field(description="The latest opinion on the schedule; none if there is none.")
+    schedule_by: str | None
+    schedule_date: str | None
+    cost: Opinion | None = Field(
+        description="The latest opinion on the cost estimate; none if there is none."
+    )
+    cost_by: str | None
+    cost_date: str | None
+
+
+class NonCashFacts(Facts):
+    items: int | None = Field(description="Non-cash benefits.")
+    claimed: int | None = Field(
+        description="Non-cash benefits said to be realised or to have delivered value."
+    )
+    evidenced: int | None = Field(description="Claimed non-cash benefits that say how they are evidenced.")
+    unevidenced: int | None = Field(description="Claimed non-cash benefits with no evidence.")
+    unevidenced_names: tuple[str, ...]
+
+
+class HistoryFacts(Facts):
+    snapshots: int | None
+    first_date: str | None = Field(description="The first snapshot with a whole-life cost.")
+    first_cost: float | None
+    cost_growth: float | None = Field(description="Whole-life cost now / at the first snapshot - 1.")
+    end_slip_days: int | None = Field(description="Planned end date now less at the first snapshot.")
+    previous_ipa_rating: RatingName | None = Field(description="The IPA rating at the last snapshot.")
+    previous_ipa_rank: int | None = Field(description="0 Green to 4 Red (Amber is 2 on either scale).")
+    in_year_variance: float | None = Field(
+        description="annual_forecast / annual_budget - 1, latest snapshot."
+    )
+
+
+def status(p: Programme) -> StatusFacts:
+    s = p.status if described(p, "status") else None
+    if s is None:
+        return StatusFacts(state=None, ended=None, reset=None, date=None, decided_by=None, reason=None)
+    return StatusFacts(
+        state=s.state,
+        ended=s.state in ("terminated", "cancelled"),
+        reset=s.state == "reset",
+        date=s.date.isoformat() if s.date else None,
+        decided_by=s.decided_by,
+        reason=s.reason,
+    )
+
+
+def losses(p: Programme) -> LossFacts:
+    c = p.costs if described(p, "costs") else None
+
+    def given(name: str) -> float | None:
+        if not described(c, name):
+            return None
+        money = getattr(c, name)
+        return float(money.amount) if money else 0.0
+
+    written_off = given("written_off")
+    spent = float(c.spent_to_date.amount) if c and c.spent_to_date else None
+    return LossFacts(
+        written_off=written_off,
+        written_off_share=share(written_off, spent),
+        termination_costs=given("termination_costs"),
+        legacy_costs=given("legacy_costs"),
+    )
+
+
+def _due(o: Output) -> int:
+    return o.planned if o.due is None else o.due
+
+
+def outputs(p: Programme) -> OutputFacts:
+    if not described(p, "outputs"):
+        return OutputFacts(**{name: None for name in OutputFacts.model_fields})
+    items = p.outputs
+    known = all(o.delivered is not None for o in items)
+    planned = sum(o.planned for o in items)
+    due = sum(_due(o) for o in items)
+    delivered = sum(min(o.delivered or 0, o.planned) for o in items) if known else None
+    delivered_due = sum(min(o.delivered or 0, _due(o)) for o in items) if known else None
+    behind = [o for o in items if _due(o) > 0 and o.delivered is not None]
+    worst = min(behind, key=lambda o: (o.delivered or 0) / _due(o), default=None)
+    return OutputFacts(
+        items=len(items),
+        planned=planned,
+        due=due,
+        delivered=delivered,
+        due_delivered_share=share(delivered_due, due),
+        planned_delivered_share=share(delivered, planned),
+        none_delivered=None if delivered is None else delivered == 0,
+        all_due_delivered=None if delivered_due is None else delivered_due == due,
+        worst_name=worst.name if worst else None,
+        worst_unit=worst.unit if worst else None,
+        worst_due=_due(worst) if worst else None,
+        worst_delivered=worst.delivered if worst else None,
+    )
+
+
+def attainment(m: Performance) -> float | None:
+    """actual / target, or target / actual when lower is better; None when not a ratio."""
+    if m.actual is None or m.target <= 0 or m.actual < 0:
+        return None
+    if m.higher_is_better:
+        return round(m.actual / m.target, 4)
+    return round(m.target / m.actual, 4) if m.actual > 0 else 1.0
+
+
+def performance(p: Programme) -> PerformanceFacts:
+    if not described(p, "performance"):
+        return PerformanceFacts(**{name: None for name in PerformanceFacts.model_fields})
+    current = [m for m in p.performance if m.date is None or m.date <= p.assessment_date]
+    scored = [(a, m) for m in current if (a := attainment(m)) is not None]
+    measured = at_least([True] * len(scored) + [None] * (len(current) - len(scored)))
+    worst = min(scored, key=lambda pair: pair[0], default=None)
+    return PerformanceFacts(
+        measured=measured,
+        missed=at_least([a < 1 for a, _ in scored] + [None] * (len(current) - len(scored))),
+        worst_attainment=worst[0] if worst else None,
+        worst_measure=worst[1].measure if worst else None,
+        worst_target=float(worst[1].target) if worst else None,
+        worst_actual=float(worst[1].actual) if worst and worst[1].actual is not None else None,
+        worst_unit=worst[1].unit if worst else None,
+    )
+
+
+def _latest(opinions: list[AssuranceOpinion], subject: str) -> AssuranceOpinion | None:
+    on = [o for o in opinions if o.subject == subject]
+    return max(on, key=lambda o: o.date, default=None)
+
+
+def opinions(p: Programme) -> OpinionFacts:
+    if not described(p, "assurance"):
+        return OpinionFacts(**{name: None for name in OpinionFacts.model_fields})
+    held = [o for o in p.assurance if o.date <= p.assessment_date]
+    latest = {s: _latest(held, s) for s in ("schedule", "cost", "benefits", "delivery")}
+    schedule, cost = latest["schedule"], latest["cost"]
+    return OpinionFacts(
+        given=len(held),
+        adverse=sum(1 for o in latest.values() if o is not None and o.opinion in ADVERSE),
+        schedule=schedule.opinion if schedule else "none",
+        schedule_by=schedule.by if schedule else None,
+        schedule_date=schedule.date.isoformat() if schedule else None,
+        cost=cost.opinion if cost else "none",
+        cost_by=cost.by if cost else None,
+        cost_date=cost.date.isoformat() if cost else None,
+    )
+
+
+def _claimed(b: Benefit) -> bool | None:
+    if b.realised or (b.delivered_to_date is not None and b.delivered_to_date.amount > 0):
+        return True
+    return False if described(b, "realised") or described(b, "delivered_to_date") else None
+
+
+def _unevidenced(b: Benefit) -> bool | None:
+    claimed = _claimed(b)
+    if claimed is not True:
+        return claimed
+    return b.evidence is None if described(b, "evidence") else None
+
+
+def noncash(p: Programme) -> NonCashFacts:
+    if not (described(p, "benefits") and described(p.benefits, "items")):
+        return NonCashFacts(items=None, claimed=None, evidenced=None, unevidenced=None, unevidenced_names=())
+    items = [b for b in p.benefits.items if not b.cashable]
+    return NonCashFacts(
+        items=len(items),
+        claimed=at_least(_claimed(b) for b in items),
+        evidenced=sum(1 for b in items if _claimed(b) and b.evidence is not None),
+        unevidenced=at_least(_unevidenced(b) for b in items),
+        unevidenced_names=tuple(b.name for b in items if _unevidenced(b)),
+    )
+
+
+def _rank(rating: str) -> int:
+    return RATING_RANK[rating]
+
+
+def history(p: Programme) -> HistoryFacts:
+    if not described(p, "history"):
+        return HistoryFacts(**{name: None for name in HistoryFacts.model_fields})
+    snaps = p.history
+    costed = [s for s in snaps if s.whole_life_cost is not None]
+    first = costed[0] if costed else None
+    wl = p.costs.whole_life if described(p, "costs") and described(p.costs, "whole_life") else None
+    now_cost = wl.forecast.amount if wl else (costed[-1].whole_life_cost.amount if len(costed) > 1 else None)  # type: ignore[union-attr]
+    first_cost = first.whole_life_cost.amount if first else None  # type: ignore[union-attr]
+    dated = [s.planned_end_date for s in snaps if s.planned_end_date is not None]
+    now_end = p.planned_end_date or (dated[-1] if len(dated) > 1 else None)
+    rated = [r for r in snaps[-1].ratings if r.by == "IPA"] if snaps else []
+    budgeted = [s for s in snaps if s.annual_budget is not None and s.annual_forecast is not None]
+    last = budgeted[-1] if budgeted else None
+    return HistoryFacts(
+        snapshots=len(snaps),
+        first_date=first.date.isoformat() if first else None,
+        first_cost=float(first_cost) if first_cost is not None else None,
+        cost_growth=round(now_cost / first_cost - 1, 4) if now_cost is not None and first_cost else None,
+        end_slip_days=(now_end - dated[0]).days if dated and now_end else None,
+        previous_ipa_rating=rated[-1].rating.value if rated else None,  # type: ignore[arg-type]
+        previous_ipa_rank=_rank(rated[-1].rating.value) if rated else None,
+        in_year_variance=(
+            round(last.annual_forecast.amount / last.annual_budget.amount - 1, 4)  # type: ignore[union-attr]
+            if last and last.annual_budget.amount  # type: ignore[union-attr]
+            else None
+        ),
+    )

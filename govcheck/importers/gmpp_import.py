@@ -1,0 +1,181 @@
+"""`govcheck import gmpp`: releases in, one programme description per project out.
+
+Every row of every release is either imported (as a project's current state or as its
+history) or reported on standard error as `FILE:ROW: project NAME: reason`. A file that
+cannot be read is reported in one line and makes the exit code 2; the other files are
+still imported. Output depends only on the inputs: same files, byte-identical results.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from govcheck.importers.gmpp_build import build, slug
+from govcheck.importers.gmpp_cells import clip
+from govcheck.importers.gmpp_layout import Layout, detect
+from govcheck.importers.gmpp_match import Entry, Problem, follow
+from govcheck.importers.gmpp_read import UnreadableFile, read_release
+from govcheck.importers.gmpp_release import (
+    Release,
+    fiscal_year,
+    is_five_point,
+    read_snapshots,
+    snapshot_date,
+)
+from govcheck.importers.gmpp_write import render, write
+
+EXIT_OK = 0
+EXIT_INVALID = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    exit_code: int
+    written: tuple[str, ...]
+    rows_imported: int
+    rows_reported: int
+
+
+def run(
+    paths: Sequence[Path],
+    output_dir: Path,
+    snapshots: Mapping[str, dt.date],
+    say: Callable[[str], None],
+) -> Outcome:
+    failed = False
+    releases: list[Release] = []
+    problems: list[Problem] = []
+    for path in dict.fromkeys(paths):
+        try:
+            release, skipped = _release(path, snapshots.get(path.name), say)
+        except UnreadableFile as exc:
+            where = f"{path}:{exc.line}" if exc.line else str(path)
+            say(f"govcheck: {where}: {exc.message}")
+            failed = True
+            continue
+        problems.extend(skipped)
+        releases.append(release)
+    unique: list[Release] = []
+    for release in sorted(releases, key=lambda r: (r.snapshot, r.path.name, r.label)):
+        clash = next((r for r in unique if r.snapshot == release.snapshot), None)
+        if clash is None:
+            unique.append(release)
+            continue
+        say(
+            f"govcheck: {release.label}: a release as at {release.snapshot.isoformat()} is already given "
+            f"({clash.label}); not imported"
+        )
+        failed = True
+    releases = unique
+    if not releases:
+        return Outcome(EXIT_INVALID, (), 0, len(problems))
+    tracks, dropped, unsure = follow(releases)
+    problems.extend(dropped)
+    descriptions = [
+        build(entries, ident) for entries, ident in zip(tracks, _identifiers(tracks), strict=True)
+    ]
+    descriptions.sort(key=lambda d: d.id)
+    try:
+        output_dir.mkdir(parents=True, exist_ok=True)
+        for d in descriptions:
+            write(output_dir, f"{d.id}.yaml", render(d))
+    except OSError as exc:
+        say(f"govcheck: {output_dir}: cannot write: {exc.strerror or exc}")
+        return Outcome(EXIT_INVALID, (), 0, 0)
+    except Exception as exc:  # noqa: BLE001 - write_atomic raises GovcheckError with its own message
+        say(f"govcheck: {exc}")
+        return Outcome(EXIT_INVALID, (), 0, 0)
+    for p in sorted(problems, key=lambda p: (p.label, p.position)):
+        say(f"govcheck: {p.line()}")
+    for p in sorted(unsure, key=lambda p: (p.label, p.position)):
+        say(f"govcheck: {p.line()}")
+    imported = sum(len(t) for t in tracks)
+    say(
+        f"govcheck: imported {len(descriptions)} projects from {imported} rows of {len(releases)} "
+        f"release{'s' if len(releases) != 1 else ''} into {output_dir}; {len(problems)} rows not imported"
+        f"{' (listed above)' if problems else ''}; {len(unsure)} matches across releases to check"
+    )
+    return Outcome(
+        EXIT_INVALID if failed else EXIT_OK,
+        tuple(f"{d.id}.yaml" for d in descriptions),
+        imported,
+        len(problems),
+    )
+
+
+def _release(
+    path: Path, override: dt.date | None, say: Callable[[str], None]
+) -> tuple[Release, list[Problem]]:
+    sheets = read_release(path)
+    found = [(layout, sheet.name) for sheet in sheets if (layout := detect(sheet)) is not None]
+    if not found:
+        raise UnreadableFile(
+            "no header row or column names the projects (a project name and department, "
+            "a rating, dates or costs)"
+        )
+    layout, sheet_name = max(found, key=lambda f: len(f[0].records))
+    label = str(path) if len(sheets) == 1 else f"{path}[{sheet_name}]"
+    for other, name in found:
+        if name != sheet_name:
+            say(
+                f"govcheck: {path}[{name}]: another sheet of projects ({len(other.records)} rows) is not "
+                "read; save it as a file of its own to import it"
+            )
+    _report_ignored(label, layout, say)
+    projects, skipped = read_snapshots(layout)
+    five = is_five_point(layout, projects)
+    year = fiscal_year(layout, path, [p.gmpp_id for p in projects if p.gmpp_id])
+    if override is not None:
+        snapshot = override
+        year = year if year is not None else (override.year if override.month >= 4 else override.year - 1)
+    elif year is None:
+        raise UnreadableFile(
+            "cannot tell which financial year the release is for (no year in its budget headers, "
+            "its file name or its IDs); name the file after the year, e.g. gmpp_2024_25.csv, "
+            "or give --snapshot NAME=YYYY-MM-DD"
+        )
+    else:
+        snapshot = snapshot_date(year, layout, five)
+    release = Release(
+        path=path,
+        label=label,
+        orientation=layout.orientation,
+        fiscal_year=year,
+        snapshot=snapshot,
+        five_point=five,
+        has_ids=any(p.gmpp_id for p in projects),
+        projects=tuple(projects),
+    )
+    return release, [Problem(label, s.position, s.name, s.reason) for s in skipped]
+
+
+def _report_ignored(label: str, layout: Layout, say: Callable[[str], None]) -> None:
+    axis = "row" if layout.orientation == "columns" else "column"
+    for position, header in layout.ignored:
+        say(f"govcheck: {label}: {axis} {position} ({clip(header, 60)!r}) is not a field the importer reads")
+
+
+def _identifiers(tracks: list[tuple[Entry, ...]]) -> list[str]:
+    """The file name (and id) of each project: its latest GMPP ID, else a slug of department and
+    name; a clash (two projects of one name) gets -2, -3 in order of first appearance."""
+    taken: set[str] = set()
+    result: list[str] = []
+    order = sorted(
+        range(len(tracks)), key=lambda i: (tracks[i][0].release.snapshot, tracks[i][0].project.position)
+    )
+    chosen: dict[int, str] = {}
+    for i in order:
+        latest = tracks[i][-1].project
+        ident_id = next((e.project.gmpp_id for e in reversed(tracks[i]) if e.project.gmpp_id), None)
+        base = ident_id or slug(latest.department, latest.name)
+        ident, n = base, 1
+        while ident.lower() in taken:
+            n += 1
+            ident = f"{base}-{n}"
+        taken.add(ident.lower())
+        chosen[i] = ident
+    result.extend(chosen[i] for i in range(len(tracks)))
+    return result

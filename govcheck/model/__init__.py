@@ -1,0 +1,196 @@
+"""The programme description format: strict, frozen Pydantic models validated from YAML."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, Field, StrictInt, ValidationInfo, field_validator, model_validator
+
+from govcheck.model.base import (
+    EARLIEST,
+    LATEST,
+    UNKNOWN,
+    Case,
+    Commitment,
+    Count,
+    Date,
+    Dated,
+    Level,
+    Money,
+    Name,
+    Number,
+    Rating,
+    Stage,
+    Strict,
+    Text,
+    described,
+)
+from govcheck.model.outcomes import (
+    AssuranceOpinion,
+    Citation,
+    Output,
+    PastRating,
+    Performance,
+    ReferenceRating,
+    Snapshot,
+    Status,
+)
+from govcheck.model.sections import (
+    Benefit,
+    Benefits,
+    BenefitYear,
+    BusinessCase,
+    Change,
+    Checkpoint,
+    Costs,
+    Delivery,
+    FormerHolder,
+    GatewayReview,
+    Governance,
+    Leadership,
+    Mandate,
+    Migration,
+    Milestone,
+    Objective,
+    Party,
+    Person,
+    Risk,
+    RiskManagement,
+    WholeLifeCost,
+)
+
+__all__ = [
+    "EARLIEST",
+    "LATEST",
+    "UNKNOWN",
+    "AssuranceOpinion",
+    "Benefit",
+    "BenefitYear",
+    "Benefits",
+    "BusinessCase",
+    "Case",
+    "Change",
+    "Checkpoint",
+    "Citation",
+    "Commitment",
+    "Costs",
+    "Count",
+    "Date",
+    "Dated",
+    "Delivery",
+    "FormerHolder",
+    "GatewayReview",
+    "Governance",
+    "Leadership",
+    "Level",
+    "Mandate",
+    "Migration",
+    "Milestone",
+    "Money",
+    "Name",
+    "Number",
+    "Objective",
+    "Output",
+    "Party",
+    "PastRating",
+    "Performance",
+    "Person",
+    "Programme",
+    "Rating",
+    "ReferenceRating",
+    "Risk",
+    "RiskManagement",
+    "Snapshot",
+    "Stage",
+    "Status",
+    "Strict",
+    "Text",
+    "WholeLifeCost",
+    "described",
+]
+
+
+class Programme(Dated):
+    """One programme or project, as of its assessment date."""
+
+    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+    name: Name
+    department: Name = Field(description="The owning department or body.")
+    description: Text | None = None
+    assessment_date: Date
+    start_date: Date | None = None
+    planned_end_date: Date | None = None
+    next_gate: StrictInt | None = Field(default=None, ge=0, le=5)
+    objectives: tuple[Objective, ...] = ()
+    leadership: Leadership = Leadership()
+    mandate: Mandate = Mandate()
+    governance: Governance = Governance()
+    business_case: BusinessCase = BusinessCase()
+    parties: tuple[Party, ...] = ()
+    migration: Migration | None = None
+    milestones: tuple[Milestone, ...] = ()
+    costs: Costs = Costs()
+    benefits: Benefits = Benefits()
+    risk_management: RiskManagement = RiskManagement()
+    gateway_reviews: tuple[GatewayReview, ...] = ()
+    changes: tuple[Change, ...] = ()
+    delivery: Delivery = Delivery()
+    status: Status | None = None
+    outputs: tuple[Output, ...] = ()
+    performance: tuple[Performance, ...] = ()
+    assurance: tuple[AssuranceOpinion, ...] = ()
+    sources: tuple[Citation, ...] = ()
+    reference_ratings: tuple[ReferenceRating, ...] = ()
+    history: tuple[Snapshot, ...] = Field(default=(), description="Earlier snapshots, oldest first.")
+
+    # Field validators, not the model validator, so the error names the field and its line.
+    @field_validator("start_date", mode="after")
+    @classmethod
+    def _after_assessment(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        assessed = info.data.get("assessment_date")
+        if value and assessed and assessed < value:
+            raise ValueError(f"is after the assessment_date ({assessed.isoformat()})")
+        return value
+
+    @field_validator("planned_end_date", mode="after")
+    @classmethod
+    def _after_start(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        start = info.data.get("start_date")
+        if value and start and value < start:
+            raise ValueError(f"is before the start_date ({start.isoformat()})")
+        return value
+
+    @field_validator("history", mode="after")
+    @classmethod
+    def _history_ordered(cls, value: tuple[Snapshot, ...], info: ValidationInfo) -> tuple[Snapshot, ...]:
+        dates = [s.date for s in value]
+        if dates != sorted(dates) or len(set(dates)) != len(dates):
+            raise ValueError("snapshots must be in date order, one per date")
+        assessed = info.data.get("assessment_date")
+        if assessed and dates and dates[-1] > assessed:
+            raise ValueError(f"a snapshot is dated after the assessment_date ({assessed.isoformat()})")
+        return value
+
+    @model_validator(mode="after")
+    def _coherent(self) -> Programme:
+        currencies = {m.currency for m in _money(self)}
+        if len(currencies) > 1:
+            raise ValueError(f"all amounts must share one currency, found {sorted(currencies)}")
+        return self
+
+    @property
+    def currency(self) -> str | None:
+        return next((m.currency for m in _money(self)), None)
+
+
+def _money(model: BaseModel) -> list[Money]:
+    found: list[Money] = []
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        items = value if isinstance(value, tuple) else (value,)
+        for item in items:
+            if isinstance(item, Money):
+                found.append(item)
+            elif isinstance(item, BaseModel):
+                found.extend(_money(item))
+    return found

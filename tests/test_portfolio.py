@@ -1,0 +1,639 @@
+"""The portfolio view: agreement statistics, optimism gap, movement, order, and every export."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import hashlib
+import io
+import json
+import re
+import shutil
+import zipfile
+from html import unescape
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import EXAMPLES, run_cli
+from markupsafe import escape
+from openpyxl import load_workbook
+
+from govcheck import __version__
+from govcheck.agreement import agreement, average_ranks, canonical, ordinal, spearman
+from govcheck.checker import Checker
+from govcheck.formats import render
+from govcheck.formats.portfolio import HEADERS
+from govcheck.portfolio import summary
+from govcheck.report import ProgrammeRef, Report, Run
+
+HOSTILE = '=HYPERLINK("http://x","<script>alert(1)</script>")'
+HOSTILE_DEPT = '"><img src=x onerror=alert(2)>'
+
+
+RELEASE = "2024-03-31"  # the assessment date of every variant(), and of its reference ratings
+
+
+@pytest.fixture(scope="module")
+def reports() -> dict[str, Report]:
+    checker = Checker()
+    return {name: checker.check_path(EXAMPLES / f"{name}.yaml") for name in ("ngss", "troubled", "healthy")}  # type: ignore[misc]
+
+
+def variant(
+    base: Report,
+    *,
+    name: str,
+    department: str = "Dept A",
+    source: str | None = None,
+    ipa: str | None = None,
+    sro: str | None = None,
+    history: tuple[dict[str, Any], ...] = (),
+    now: dict[str, Any] | None = None,
+) -> Report:
+    """`base` renamed, with reference ratings and history; `now` adds the current release's own
+    figures as a history entry at the assessment date, as the GMPP importer writes them."""
+    refs = tuple(
+        {"by": by, "rating": rating, "date": RELEASE} for by, rating in (("IPA", ipa), ("SRO", sro)) if rating
+    )
+    programme = ProgrammeRef(
+        **{
+            **base.programme.model_dump(),
+            "name": name,
+            "department": department,
+            "source": source or f"{name}.yaml",
+            "id": re.sub(r"\W", "-", name),
+            "assessment_date": RELEASE,
+            "reference_ratings": refs,
+            "history": (*history, *([{"date": RELEASE, **now}] if now else [])),
+        },
+    )
+    return base.model_copy(update={"programme": programme})
+
+
+def make_run(*outcomes: Report) -> Run:
+    return Run(govcheck_version=__version__, outcomes=outcomes)
+
+
+# --------------------------------------------------------------------------------------------
+# Agreement statistics
+
+
+def test_average_ranks_share_ties() -> None:
+    assert average_ranks([10, 20, 20, 30]) == [1, 2.5, 2.5, 4]
+    assert average_ranks([3, 3, 3]) == [2, 2, 2]
+    assert average_ranks([5, 1, 4]) == [3, 1, 2]
+
+
+def test_spearman_against_hand_computed_and_reference_values() -> None:
+    # No ties: d = (-1, 1, -1, 1, 0), rho = 1 - 6 * 4 / (5 * 24) = 0.8.
+    assert spearman([1, 2, 3, 4, 5], [2, 1, 4, 3, 5]) == pytest.approx(0.8)
+    # Ties on both sides: ranks (1.5, 1.5, 3, 4) and (1, 2.5, 2.5, 4); r = 3.75 / 4.5 = 5/6.
+    assert spearman([1, 1, 2, 3], [1, 2, 2, 3]) == pytest.approx(5 / 6)
+    # The worked example of scipy.stats.spearmanr's documentation: 0.8207826816681233.
+    assert spearman([1, 2, 3, 4, 5], [5, 6, 7, 8, 7]) == pytest.approx(0.8207826816681233, abs=1e-12)
+    assert spearman([1, 2, 3], [3, 2, 1]) == pytest.approx(-1)
+    assert spearman([1, 2, 3], [10, 100, 1000]) == pytest.approx(1)
+    # A constant ranks nothing: rho is undefined, not 0.
+    assert spearman([3, 3, 3], [1, 2, 3]) is None
+    assert spearman([1], [1]) is None
+
+
+def test_one_ordinal_scale_for_five_and_three_point_ratings() -> None:
+    assert [ordinal(r) for r in ("Green", "Amber/Green", "Amber", "Amber/Red", "Red")] == [1, 2, 3, 4, 5]
+    assert ordinal("amber / red") == 4 and canonical(" RED") == "Red"
+    assert ordinal("Exempt under Section 43") is None and ordinal("") is None and ordinal(None) is None
+
+
+def test_confusion_table_and_exact_agreement() -> None:
+    pairs = [
+        ("Red", "Red"),
+        ("Red", "Amber"),
+        ("Amber/Red", "Amber"),
+        ("Green", "Green"),
+        ("Amber", "exempt"),
+    ]
+    a = agreement(pairs)
+    assert a.n == 4 and a.exact == 2
+    assert a.confusion.rows == ("Green", "Amber/Red", "Red")
+    assert a.confusion.columns == ("Green", "Amber", "Red")
+    assert a.confusion.counts == ((1, 0, 0), (0, 1, 0), (0, 1, 1))
+    assert a.confusion.count("Red", "Amber") == 1
+    assert a.rho == pytest.approx(spearman([5, 5, 4, 1], [5, 3, 3, 1]))
+
+
+# --------------------------------------------------------------------------------------------
+# Rows: references, optimism gap, movement, order
+
+
+def test_optimism_gap(reports: dict[str, Report]) -> None:
+    red = reports["ngss"]  # govcheck: Red
+    assert red.rating.conclusion == "Red"
+    run = make_run(
+        variant(red, name="sro rosier", ipa="Amber", sro="Green"),
+        variant(red, name="sro darker", ipa="Green", sro="Red"),
+        variant(red, name="no ipa", sro="Amber"),
+        variant(red, name="no sro", ipa="Amber"),
+    )
+    rows = {r.name: r for r in summary(run).rows}
+    rosier = rows["sro rosier"]
+    assert (rosier.sro_above_ipa, rosier.sro_above_govcheck, rosier.optimism_gap) == (2, 4, 4)
+    darker = rows["sro darker"]
+    assert darker.sro_above_ipa == -4 and darker.sro_above_govcheck == 0 and darker.optimism_gap == 0
+    # Without the IPA's rating the gap is measured against govcheck's alone.
+    assert rows["no ipa"].sro_above_ipa is None and rows["no ipa"].optimism_gap == 2
+    assert rows["no sro"].optimism_gap == 0 and rows["no sro"].sro is None
+    assert summary(run).optimistic == 2
+
+
+def test_movement_since_the_previous_release(reports: dict[str, Report]) -> None:
+    history = (
+        {
+            "date": "2022-03-31",
+            "whole_life_cost": 50.0,
+            "planned_end_date": "2026-03-31",
+            "ratings": [{"by": "IPA", "rating": "Green"}],
+        },
+        {
+            "date": "2023-03-31",
+            "whole_life_cost": 80.0,
+            "planned_end_date": "2027-03-31",
+            "ratings": [{"by": "IPA", "rating": "Amber"}, {"by": "SRO", "rating": "Green"}],
+        },
+    )
+    moved = variant(
+        reports["troubled"],
+        name="moved",
+        ipa="Red",
+        sro="Amber",
+        history=history,
+        now={"whole_life_cost": 100.0, "planned_end_date": "2027-09-30"},
+    )
+    first = variant(reports["troubled"], name="first release", ipa="Amber")
+    rows = {r.name: r for r in summary(make_run(moved, first)).rows}
+    m = rows["moved"].movement
+    assert m is not None
+    assert m.since == "2023-03-31"  # the latest earlier release, not the first
+    assert (m.rating_by, m.rating_before, m.rating_now, m.rating_steps, m.direction) == (
+        "IPA",
+        "Amber",
+        "Red",
+        2,
+        "worse",
+    )
+    assert m.cost_growth == pytest.approx(0.25)
+    assert m.slip_days == 183
+    assert rows["first release"].movement is None
+
+
+def test_movement_reads_the_current_release_from_history(reports: dict[str, Report]) -> None:
+    """The history's entry at the assessment date is the current release, not the previous one;
+    without it, only the rating can move."""
+    base = reports["troubled"]
+    today = RELEASE
+    history = (
+        {
+            "date": "2000-03-31",
+            "whole_life_cost": 40.0,
+            "planned_end_date": "2010-01-01",
+            "ratings": [{"by": "SRO", "rating": "Green"}],
+        },
+        {"date": today, "whole_life_cost": 50.0, "planned_end_date": "2010-01-11"},
+    )
+    moved = variant(base, name="moved", sro="Amber/Red", history=history)
+    (r,) = summary(make_run(moved)).rows
+    m = r.movement
+    assert m is not None and m.since == "2000-03-31"
+    assert (m.rating_by, m.rating_steps, m.direction) == ("SRO", 3, "worse")
+    assert m.cost_growth == pytest.approx(0.25) and m.slip_days == 10
+    assert r.ipa_before is None
+    (bare,) = summary(make_run(variant(base, name="bare", sro="Red", history=history[:1]))).rows
+    assert bare.movement is not None and bare.movement.direction == "worse"
+    assert bare.movement.cost_growth is None and bare.movement.slip_days is None
+
+
+def test_rows_are_sorted_worst_first(reports: dict[str, Report]) -> None:
+    same = reports["troubled"]
+    run = make_run(
+        reports["healthy"],
+        variant(same, name="b same findings"),
+        reports["troubled"],
+        reports["ngss"],
+        variant(same, name="a same findings"),
+    )
+    rows = summary(run).rows
+    assert [r.rating for r in rows] == ["Red"] * 4 + ["Green"]
+    # Among the Reds: more findings at the most severe level first, then by name.
+    counts = [tuple(r.counts.values()) for r in rows[:4]]
+    assert counts == sorted(counts, reverse=True)
+    ties = [r.name for r in rows if tuple(r.counts.values()) == tuple(row_of(same).counts.values())]
+    assert ties == sorted(ties, key=str.casefold) and len(ties) == 3
+
+
+def row_of(report: Report) -> Any:
+    (r,) = summary(make_run(report)).rows
+    return r
+
+
+def test_agreement_only_over_programmes_with_an_ipa_rating(reports: dict[str, Report]) -> None:
+    run = make_run(
+        variant(reports["ngss"], name="a", ipa="Red"),
+        variant(reports["troubled"], name="b", ipa="Amber"),
+        variant(reports["healthy"], name="c", ipa="Green"),
+        variant(reports["healthy"], name="d", sro="Green"),
+    )
+    data = summary(run)
+    assert data.agreement is not None and data.agreement.n == 3 and data.agreement.exact == 2
+    assert data.agreement.rho == pytest.approx(spearman([5, 5, 1], [5, 3, 1]))
+    assert data.ipa_ratings == {"Red": 1, "Amber/Red": 0, "Amber": 1, "Amber/Green": 0, "Green": 1}
+    assert summary(make_run(reports["ngss"])).agreement is None
+
+
+def test_agreement_benchmark_against_its_baselines(reports: dict[str, Report]) -> None:
+    import sys
+
+    sys.path.insert(0, str(EXAMPLES.parent / "benchmarks"))
+    from agreement import measures, table  # type: ignore[import-not-found]
+
+    def before(rating: str) -> tuple[dict[str, Any], ...]:
+        return ({"date": "2023-03-31", "ratings": [{"by": "IPA", "rating": rating}]},)
+
+    run = make_run(
+        variant(reports["ngss"], name="a", ipa="Red", history=before("Amber")),
+        variant(reports["troubled"], name="b", ipa="Amber", history=before("Amber")),
+        variant(reports["healthy"], name="c", ipa="Green", history=before("Green")),
+        variant(reports["healthy"], name="d", ipa="Amber"),
+        variant(reports["healthy"], name="e", sro="Amber"),
+    )
+    result = measures(summary(run).rows)
+    assert list(result) == ["2024-03-31", "all"]
+    m = result["all"]
+    assert m["govcheck"]["n"] == 4
+    assert m["govcheck"]["rho"] == pytest.approx(spearman([5, 5, 1, 1], [5, 3, 1, 3]))
+    assert m["always_amber"] == {"n": 4, "rho": None, "exact_share": 0.5}
+    assert m["same_as_last_release"]["n"] == 3
+    assert m["same_as_last_release"]["rho"] == pytest.approx(spearman([3, 3, 1], [5, 3, 1]))
+    assert m["same_as_last_release"]["exact_share"] == pytest.approx(2 / 3)
+    assert m["govcheck_where_last_release_rated"]["n"] == 3
+    assert "always Amber" in table(result) and "undefined" in table(result)
+
+
+# --------------------------------------------------------------------------------------------
+# Exports
+
+
+def hostile_run(reports: dict[str, Report]) -> Run:
+    return make_run(
+        variant(reports["ngss"], name=HOSTILE, department=HOSTILE_DEPT, ipa="Amber", sro="Green"),
+        variant(reports["healthy"], name="Plain", department="-2+3", ipa="Green"),
+    )
+
+
+def test_csv_columns_values_and_formula_guard(reports: dict[str, Report]) -> None:
+    text = render("csv", hostile_run(reports))
+    assert isinstance(text, str)
+    lines = list(csv.reader(io.StringIO(text)))
+    assert tuple(lines[0]) == HEADERS
+    first = dict(zip(HEADERS, lines[1], strict=True))
+    assert (
+        first["name"] == "'" + HOSTILE and first["ipa_rating"] == "Amber" and first["sro_rating"] == "Green"
+    )
+    assert first["optimism_gap"] == "4" and first["rating"] == "Red"
+    second = dict(zip(HEADERS, lines[2], strict=True))
+    assert second["department"] == "'-2+3"
+    assert not any(cell.startswith(("=", "+", "@")) for line in lines for cell in line)
+    assert [c for line in lines for c in line if c.startswith("-")] == []
+
+
+def test_csv_keeps_negative_figures_numeric(reports: dict[str, Report]) -> None:
+    history = ({"date": "2023-03-31", "whole_life_cost": 200.0, "planned_end_date": "2028-01-11"},)
+    shrunk = variant(
+        reports["ngss"],
+        name="-shrunk",
+        ipa="Amber",
+        history=history,
+        now={"whole_life_cost": 150.0, "planned_end_date": "2028-01-01"},
+    )
+    text = render("csv", make_run(shrunk))
+    assert isinstance(text, str)
+    row = dict(zip(HEADERS, list(csv.reader(io.StringIO(text)))[1], strict=True))
+    assert row["cost_growth"] == "-0.25" and row["slip_days"] == "-10" and row["name"] == "'-shrunk"
+
+
+def test_xlsx_is_text_never_formulas_and_reproducible(
+    reports: dict[str, Report], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    run = hostile_run(reports)
+    data = render("xlsx", run)
+    assert isinstance(data, bytes) and data == render("xlsx", run)
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        sheets = "".join(z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/"))
+        assert "<f>" not in sheets and "<f " not in sheets
+        assert {i.date_time for i in z.infolist()} == {(2023, 11, 14, 22, 13, 20)}
+    book = load_workbook(io.BytesIO(data))
+    programmes = book["Programmes"]
+    header = [c.value for c in programmes[1]]
+    assert tuple(header) == HEADERS
+    row = {h: c for h, c in zip(header, programmes[2], strict=True)}
+    assert row["name"].value == "'" + HOSTILE and row["name"].data_type == "s"
+    assert row["department"].value == HOSTILE_DEPT
+    assert row["evidence_gaps"].value == len(reports["ngss"].gaps) > 0
+    assert row["high"].value == reports["ngss"].by_severity()["high"] > 0 and row["high"].data_type == "n"
+    about = {r[0].value: r[1].value for r in book["Agreement"].iter_rows() if r[0].value}
+    assert about["generated"] == "2023-11-14 22:13 UTC"
+    assert about["programmes with an IPA rating"] == 2
+
+
+def test_xlsx_needs_a_path_and_works_from_the_command_line(tmp_path: Path) -> None:
+    for name in ("ngss", "healthy"):
+        shutil.copy(EXAMPLES / f"{name}.yaml", tmp_path / f"{name}.yaml")
+    out = tmp_path / "p.xlsx"
+    result = run_cli("portfolio", ".", "-f", f"xlsx={out}", "-f", "csv", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr  # ngss has high findings
+    assert load_workbook(out)["Programmes"]["C2"].value == "Next Generation Shared Services"
+    assert result.stdout.splitlines()[0].startswith("source,id,name")
+    binary = run_cli("portfolio", ".", "-f", "xlsx", cwd=tmp_path)
+    assert binary.returncode == 2 and binary.stdout == ""
+    assert binary.stderr.strip().count("\n") == 0 and "give it a path" in binary.stderr
+
+
+def test_portfolio_json_carries_references_and_agreement(reports: dict[str, Report]) -> None:
+    document = json.loads(render("portfolio-json", hostile_run(reports)))  # type: ignore[arg-type]
+    first = document["programmes"][0]
+    assert first["ipa"]["rating"] == "Amber" and first["optimism_gap"] == 4
+    assert document["agreement_with_ipa"]["n"] == 2
+
+
+def test_terminal_summary_shows_references(reports: dict[str, Report]) -> None:
+    text = render("portfolio", hostile_run(reports))
+    assert isinstance(text, str)
+    assert "IPA" in text and "SRO" in text and "Agreement with the IPA" in text
+    assert "Optimism gaps" in text
+
+
+def test_terminal_summary_shows_movement(reports: dict[str, Report]) -> None:
+    history = (
+        {
+            "date": "2023-03-31",
+            "whole_life_cost": 80.0,
+            "planned_end_date": "2027-01-01",
+            "ratings": [{"by": "IPA", "rating": "Green"}],
+        },
+    )
+    moved = variant(
+        reports["ngss"],
+        name="Moved",
+        ipa="Amber",
+        history=history,
+        now={"whole_life_cost": 100.0, "planned_end_date": "2027-06-01"},
+    )
+    text = render("portfolio", make_run(moved, variant(reports["healthy"], name="New", ipa="Green")))
+    assert isinstance(text, str)
+    assert re.search(r"Moved .* worse \+25% \+151d ", text)
+    assert re.search(r"New .* first release ", text)
+
+
+# --------------------------------------------------------------------------------------------
+# The dashboard
+
+
+def script_of(html: str) -> str:
+    (script,) = re.findall(r"<script>(.*?)</script>", html, flags=re.S)
+    return script
+
+
+def test_dashboard_escapes_and_allows_only_its_own_script(reports: dict[str, Report]) -> None:
+    html = render("html-portfolio", hostile_run(reports))
+    assert isinstance(html, str)
+    assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<img" not in html and "&#34;&gt;&lt;img src=x onerror=alert(2)&gt;" in html
+    assert html.lower().count("<script") == 1
+    script = script_of(html)
+    digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+    csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', html)
+    assert csp is not None
+    assert unescape(csp.group(1)) == (
+        f"default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-{digest}'"
+    )
+    for forbidden in ("<link", "@import", "url(", "http://", "https://", 'src="'):
+        assert forbidden not in html.replace(str(escape(HOSTILE)), ""), forbidden
+
+
+def test_dashboard_filters_sorting_and_agreement(reports: dict[str, Report]) -> None:
+    run = make_run(
+        variant(reports["ngss"], name="A", department="Cabinet Office", ipa="Red", sro="Amber"),
+        variant(reports["troubled"], name="B", department="Ministry of Justice", ipa="Amber", sro="Green"),
+        variant(reports["healthy"], name="C", department="Environment Agency", ipa="Green", sro="Green"),
+    )
+    html = render("html-portfolio", run)
+    assert isinstance(html, str)
+    for name in ("department", "rating", "category"):
+        assert f'<select name="{name}">' in html
+    for dept in ("Cabinet Office", "Ministry of Justice", "Environment Agency"):
+        assert f"<option>{dept}</option>" in html and f'data-department="{dept}"' in html
+    assert '<option value="business_case">Business case</option>' in html
+    rows = re.findall(
+        r'<tr data-key="\d+" data-order="\d+" data-department="[^"]*" data-rating="([^"]*)"', html
+    )
+    assert rows == ["Red", "Red", "Green"]
+    assert html.count("data-sort disabled") == 3 + 3 + 1 + 5 + 1  # one button per column
+    # Agreement: rho and the confusion table.
+    rho = summary(run).agreement.rho  # type: ignore[union-attr]
+    assert f'<strong id="rho">{rho:.2f}</strong>' in html
+    assert 'id="confusion"' in html and "govcheck \\ IPA" in html
+    # Each programme's findings are collapsed into its row; no full report is embedded.
+    assert html.count("<details>") == 3 and "Conclusion on value for money" not in html
+    gaps = reports["ngss"].gaps
+    assert gaps and all(str(escape(g.title)) in html for g in gaps)
+
+
+def test_dashboard_generated_time_is_its_only_varying_part(
+    reports: dict[str, Report], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run = make_run(reports["ngss"], reports["healthy"])
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    fixed = render("html-portfolio", run)
+    assert fixed == render("html-portfolio", run)
+    assert "2023-11-14 22:13 UTC" in fixed and 'datetime="2023-11-14T22:13:20+00:00"' in fixed
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    now = render("html-portfolio", run)
+    assert isinstance(now, str) and isinstance(fixed, str)
+    strip = re.compile(r'datetime="[^"]*"|\d{4}-\d\d-\d\d \d\d:\d\d UTC')
+    assert strip.sub("", now) == strip.sub("", fixed)
+
+
+def test_dashboard_stays_small_for_250_programmes(reports: dict[str, Report]) -> None:
+    base = reports["ngss"]  # 22 active findings: a heavy programme
+    run = make_run(
+        *(
+            variant(
+                base,
+                name=f"Programme {i:03d} " + "with a long descriptive name " * 2,
+                department=f"Department {i % 17}",
+                ipa=("Red", "Amber", "Green")[i % 3],
+                sro="Green",
+            )
+            for i in range(250)
+        )
+    )
+    html = render("html-portfolio", run)
+    assert isinstance(html, str)
+    assert len(html.encode()) < 2_000_000, len(html.encode())
+    assert html.count("<details>") == 250
+
+
+# --------------------------------------------------------------------------------------------
+# In a real browser: the page's own script runs under its CSP, filters and sorts; no two chart
+# labels overlap. A probe, allowed by its own hash, reads the rendered page and reports.
+
+PROBE = """
+(function () {
+  var out = {errors: [], overlaps: []};
+  document.querySelectorAll("svg").forEach(function (svg, s) {
+    var boxes = Array.prototype.map.call(svg.querySelectorAll("text"), function (t) {
+      var b = t.getBBox();
+      return {x0: b.x, y0: b.y, x1: b.x + b.width, y1: b.y + b.height, text: t.textContent};
+    });
+    for (var i = 0; i < boxes.length; i++) {
+      for (var j = i + 1; j < boxes.length; j++) {
+        var a = boxes[i], b = boxes[j];
+        if (a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1) {
+          out.overlaps.push([s, a.text, b.text]);
+        }
+      }
+    }
+  });
+  var form = document.getElementById("filters");
+  var rows = function () {
+    return Array.prototype.slice.call(document.querySelectorAll("#programme-table tbody tr"));
+  };
+  var visible = function () { return rows().filter(function (r) { return !r.hidden; }); };
+  out.formShown = !form.hidden;
+  out.total = rows().length;
+  form.elements.department.value = "Department 1";
+  form.dispatchEvent(new Event("change"));
+  out.byDepartment = visible().map(function (r) { return r.dataset.department; });
+  out.heatShown = document.querySelectorAll("tr[data-heat]:not([hidden])").length;
+  out.shown = document.getElementById("shown").textContent;
+  form.elements.department.value = "";
+  form.elements.rating.value = "Green";
+  form.dispatchEvent(new Event("change"));
+  out.byRating = visible().map(function (r) { return r.dataset.rating; });
+  form.elements.rating.value = "";
+  form.elements.category.value = "governance";
+  form.dispatchEvent(new Event("change"));
+  out.byCategory = visible().map(function (r) { return r.dataset.categories; });
+  form.elements.category.value = "";
+  form.dispatchEvent(new Event("change"));
+  var buttons = document.querySelectorAll("#programme-table th button");
+  var byLabel = {};
+  buttons.forEach(function (b) { byLabel[b.textContent] = b; });
+  byLabel["Programme"].click();
+  out.sortedByName = visible().map(function (r) { return r.querySelector("summary").textContent; });
+  byLabel["Programme"].click();
+  out.sortedByNameDown = visible().map(function (r) { return r.querySelector("summary").textContent; });
+  document.body.setAttribute("data-probe", JSON.stringify(out));
+})();
+"""
+
+
+def with_probe(html: str) -> str:
+    digest = base64.b64encode(hashlib.sha256(PROBE.encode()).digest()).decode()
+    csp = re.search(r"script-src ([^\"]*)\"", html)
+    assert csp is not None
+    html = html.replace(csp.group(0), f'script-src {csp.group(1)} &#39;sha256-{digest}&#39;"', 1)
+    return html.replace("</body>", f"<script>{PROBE}</script></body>", 1)
+
+
+def test_dashboard_in_chromium(
+    reports: dict[str, Report], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from test_html import chromium, png_size, run_chromium
+
+    browser = chromium()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    ratings = ("Red", "Amber", "Green")
+    bases = ("ngss", "troubled", "healthy")
+    run = make_run(
+        *(
+            variant(
+                reports[bases[i % 3]],
+                name=f"Programme {i:02d} " + "of a long descriptive name " * (i % 3),
+                department=f"Department {i % 4}",
+                ipa=ratings[(i + 1) % 3],
+                sro="Green",
+            )
+            for i in range(30)
+        )
+    )
+    html = render("html-portfolio", run)
+    assert isinstance(html, str)
+    page = tmp_path / "dashboard.html"
+    page.write_text(html, encoding="utf-8")
+    shot = tmp_path / "dashboard.png"
+    run_chromium(browser, tmp_path, page, f"--screenshot={shot}", "--window-size=1280,2400")
+    assert png_size(shot) == (1280, 2400)
+    assert shot.stat().st_size > 50_000, "the screenshot is (nearly) blank"
+
+    probed = tmp_path / "probed.html"
+    probed.write_text(with_probe(html), encoding="utf-8")
+    dom = run_chromium(browser, tmp_path, probed, "--dump-dom").stdout
+    found = re.search(r'data-probe="([^"]*)"', dom)
+    assert found, "the probe did not run"
+    out = json.loads(unescape(found.group(1)))
+    assert out["overlaps"] == []
+    assert out["formShown"] and out["total"] == 30
+    assert out["byDepartment"] == ["Department 1"] * 8 and out["heatShown"] == 8 and out["shown"] == "8 of 30"
+    data = summary(run)
+    assert out["byRating"] == ["Green"] * data.ratings["Green"] and data.ratings["Green"] == 10
+    governance = [r for r in data.rows if "governance" in r.categories]
+    assert governance and len(out["byCategory"]) == len(governance)
+    assert all("governance" in c.split() for c in out["byCategory"])
+    names = [r.name for r in data.rows]
+    assert out["sortedByName"] == sorted(names, key=str.lower)
+    assert out["sortedByNameDown"] == sorted(names, key=str.lower, reverse=True)
+
+
+def test_portfolio_command_reads_reference_ratings_and_history(tmp_path: Path) -> None:
+    """Through the command line, from programme files in the v2 format."""
+    text = (EXAMPLES / "troubled.yaml").read_text(encoding="utf-8")
+    text += (
+        "\nreference_ratings:\n"
+        "  - {by: IPA, rating: Amber, date: 2025-11-14}\n"
+        "  - {by: SRO, rating: Green, date: 2025-11-14}\n"
+        "history:\n"
+        "  - date: 2024-11-14\n"
+        "    whole_life_cost: {amount: 40000000, currency: GBP}\n"
+        "    planned_end_date: 2026-06-30\n"
+        "    ratings: [{by: IPA, rating: Amber/Green}]\n"
+        "  - date: 2025-11-14\n"
+        "    whole_life_cost: {amount: 50000000, currency: GBP}\n"
+        "    planned_end_date: 2027-06-30\n"
+    )
+    (tmp_path / "troubled.yaml").write_text(text, encoding="utf-8")
+    shutil.copy(EXAMPLES / "healthy.yaml", tmp_path / "healthy.yaml")
+    out = tmp_path / "p.csv"
+    page = tmp_path / "p.html"
+    result = run_cli(
+        "portfolio", ".", "-f", f"csv={out}", "-f", f"html-portfolio={page}", "-f", "portfolio", cwd=tmp_path
+    )
+    assert result.returncode == 1, result.stderr  # troubled has high findings
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert [r["source"] for r in rows] == ["troubled.yaml", "healthy.yaml"]
+    troubled = rows[0]
+    assert (troubled["ipa_rating"], troubled["sro_rating"], troubled["optimism_gap"]) == (
+        "Amber",
+        "Green",
+        "4",
+    )
+    assert (troubled["previous_release"], troubled["rating_before"], troubled["rating_movement"]) == (
+        "2024-11-14",
+        "Amber/Green",
+        "worse",
+    )
+    assert (troubled["cost_growth"], troubled["slip_days"]) == ("0.25", "365")
+    assert rows[1]["ipa_rating"] == "" and rows[1]["previous_release"] == ""
+    assert "Agreement with the IPA (1 programme" in result.stdout
+    html = page.read_text(encoding="utf-8")
+    assert "▼ worse" in html and "+25%" in html and "+365" in html
