@@ -3,9 +3,10 @@
 It keeps the engine inside the narrow pattern where it is safe: facts not events, one
 session per document deleted afterwards, a sentinel fact so that a clean document never
 reaches the engine's crash on deleting an untouched session, a discriminator (`kind`) in
-every pattern so no rule can match the engine's own state fact, exceptions raised from the
-returned state, and no global host or timer threads. One Engine per process; build it once
-(for example in a worker initialiser) and call `run` for each document.
+every pattern so no rule can match the engine's own state fact, and actions run synchronously
+through the engine's C interface (no global host, no timer threads; an action that raises is
+abandoned and its exception raised). One Engine per process; build it once (for example in a
+worker initialiser) and call `run` for each document.
 """
 
 from __future__ import annotations
