@@ -31,9 +31,9 @@ class ScheduleFacts(Facts):
     max_slip_days: int | None = Field(description="Largest forecast or actual slip past baseline, in days.")
     worst_milestone: str | None
     slipped_90: int | None = Field(description="Milestones slipped by more than 90 days.")
-    overdue: int | None = Field(description="Milestones past their forecast with no actual date.")
+    overdue: int | None = Field(description="Milestones past their forecast and not reached (actual: null).")
     overdue_names: tuple[str, ...]
-    past_planned_end: bool | None
+    past_planned_end: bool | None = Field(description="Past the planned end date and still in delivery.")
 
 
 def migration(p: Programme) -> MigrationFacts:
@@ -67,7 +67,11 @@ def schedule(p: Programme, today: dt.date) -> ScheduleFacts:
     approach = p.delivery.approach if described(p.delivery, "approach") else None
     known_approach = None if approach == "unknown" else approach
     end = p.planned_end_date
-    past_end = end < today if end is not None else None
+    state = p.status.state if p.status is not None else None
+    if end is None or end >= today or state in ("closed", "terminated", "cancelled"):
+        past_end = None if end is None else False
+    else:  # past the end date: late only if it is known to be still in delivery
+        past_end = True if state is not None else None
     if not described(p, "milestones"):
         return ScheduleFacts(
             milestones=None, interim=None, big_bang=True if known_approach == "big_bang" else None,
@@ -75,12 +79,16 @@ def schedule(p: Programme, today: dt.date) -> ScheduleFacts:
             overdue=None, overdue_names=(), past_planned_end=past_end,
         )  # fmt: skip
     slips: list[tuple[int, str]] = []
-    overdue = []
+    overdue = []  # due, and `actual: null`: known not to have been reached
+    unreported = 0  # due, and no actual date described
     for ms in p.milestones:
         latest = ms.actual or ms.forecast or ms.baseline
         slips.append(((latest - ms.baseline).days, ms.name))
         if ms.actual is None and (ms.forecast or ms.baseline) < today:
-            overdue.append(ms.name)
+            if described(ms, "actual"):
+                overdue.append(ms.name)
+            else:
+                unreported += 1
     worst = max(slips, default=(0, ""))
     interim = sum(1 for ms in p.milestones if not ms.go_live)
     go_live = any(ms.go_live for ms in p.milestones)
@@ -92,7 +100,7 @@ def schedule(p: Programme, today: dt.date) -> ScheduleFacts:
         max_slip_days=max(worst[0], 0),
         worst_milestone=worst[1] if worst[0] > 0 else None,
         slipped_90=sum(1 for days, _ in slips if days > 90),
-        overdue=len(overdue),
+        overdue=None if unreported and not overdue else len(overdue),
         overdue_names=tuple(overdue),
         past_planned_end=past_end,
     )
