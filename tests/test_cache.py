@@ -221,7 +221,7 @@ def test_cli_works_when_the_cache_cannot_be_written(tmp_path: Path) -> None:
     env["GOVCHECK_CACHE_DIR"] = str(blocker / "cache")
     result = run_cli("check", str(EXAMPLES / "ngss.yaml"), "-f", "json", env=env)
     assert result.returncode == 1 and result.stderr == ""
-    assert json.loads(result.stdout)["programme"]["id"]
+    assert [r["programme"]["id"] for r in json.loads(result.stdout)] == ["ngss"]
 
 
 def test_the_key_covers_every_module_and_rule_file(
