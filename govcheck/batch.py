@@ -16,9 +16,11 @@ from collections import deque
 from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
+from govcheck import gctune
 from govcheck.catalogue import Catalogue, configure, load_catalogue
 from govcheck.checker import Checker, file_error
 from govcheck.errors import InputError
@@ -120,6 +122,7 @@ def _init_worker(settings: Settings, parent: int) -> None:
     global _worker
     relay_to(parent)
     _worker = settings.checker()
+    gctune.settle()
 
 
 def _check_chunk(paths: list[str]) -> list[Outcome]:
@@ -175,14 +178,16 @@ def check_all(
 def _run(paths: list[str], settings: Settings, jobs: int, checker: Checker | None) -> Iterator[Outcome]:
     if jobs == 1 or len(paths) < 2:
         local = checker or settings.checker()
-        for p in paths:
-            yield _safe_check(local, p)
+        with gctune.batch() if len(paths) > 1 else nullcontext():
+            for p in paths:
+                yield _safe_check(local, p)
         return
     size = max(1, min(CHUNK, len(paths) // (jobs * 8)))
     chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
     position = 0
-    while position < len(chunks):
-        position = yield from _pooled(chunks, position, settings, jobs)
+    with gctune.batch():
+        while position < len(chunks):
+            position = yield from _pooled(chunks, position, settings, jobs)
 
 
 def _pool(settings: Settings, jobs: int) -> ProcessPoolExecutor:
