@@ -217,7 +217,10 @@ def _pooled(
             window.popleft()
             following = next(upcoming, None)
             if following is not None:
-                window.append((following, _submit(pool, _check_chunk, chunks[following])))
+                try:
+                    window.append((following, _submit(pool, _check_chunk, chunks[following])))
+                except BrokenProcessPool:  # a worker died since: the pool takes nothing more
+                    window.append((following, _never_run()))
             yield from outcomes
     except GeneratorExit:  # the caller stopped early: no need to finish what is queued
         if window:
@@ -261,6 +264,13 @@ def _recover(
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _never_run() -> Future[list[Outcome]]:
+    """A future for a chunk a broken pool would not take: _recover checks it file by file."""
+    future: Future[list[Outcome]] = Future()
+    future.set_exception(BrokenProcessPool("not submitted: the pool was broken"))
+    return future
 
 
 def _submit(

@@ -27,6 +27,9 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from govcheck.errors import InputError
+from govcheck.reading import read_bytes
+
 FORMAT = "govcheck-cache/1"
 KEEP = 8  # entries of one kind kept; older ones are removed when a new one is written
 MAX_BYTES = 64 * 1024 * 1024
@@ -66,11 +69,12 @@ def files_key(files: Sequence[Path], dirs: Sequence[Path]) -> str | None:
     try:
         parts = [FORMAT.encode(), __version__.encode()]
         parts += [p.read_bytes() for p in sorted(package.rglob("*.py"))]  # subpackages too
-        parts += [p.read_bytes() for p in files]
+        # Rule files are read as the catalogue reads them: bounded, regular files only.
+        parts += [read_bytes(p, str(p)) for p in files]
         for index, directory in enumerate(dirs):
             for path in sorted(directory.rglob("*.yaml")):
-                parts += [f"{index}:{path.relative_to(directory).as_posix()}".encode(), path.read_bytes()]
-    except OSError:
+                parts += [f"{index}:{path.relative_to(directory).as_posix()}".encode(), read_bytes(path, str(path))]
+    except (OSError, InputError):
         return None
     return digest(parts)
 
