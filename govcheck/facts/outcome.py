@@ -99,7 +99,9 @@ class HistoryFacts(Facts):
         description="Independent delivery confidence ratings described before the assessment date: "
         "gateway reviews held and IPA ratings at earlier snapshots (0 when neither is described)."
     )
-    independent_rating: RatingName | None = Field(description="The latest of them (a gateway review on a tie).")
+    independent_rating: RatingName | None = Field(
+        description="The latest of them (a gateway review on a tie)."
+    )
     independent_rank: int | None = Field(description="0 Green to 4 Red.")
     independent_by: Literal["gateway review", "IPA"] | None
     independent_date: str | None
