@@ -40,10 +40,28 @@ def load_baseline(path: str | Path) -> tuple[str, set[Key]]:
         raise RuleError(f"not a govcheck baseline: {exc}", file=name) from None
 
 
+class BaselineCheck:
+    """A baseline applied one finding at a time; its notice is ready once every finding was seen."""
+
+    def __init__(self, keys: set[Key], source: str) -> None:
+        self.keys = keys
+        self.source = source
+        self.count = 0
+        self.baselined = Suppression(kind="baseline", justification=f"in baseline {source}")
+
+    def decide(self, f: Finding) -> Suppression | None:
+        if key(f) not in self.keys:
+            return None
+        self.count += 1
+        return self.baselined
+
+    def notices(self) -> tuple[str, ...]:
+        n = self.count
+        return (f"{n} {'finding' if n == 1 else 'findings'} baselined ({self.source})",)
+
+
 def apply_baseline(
     outcomes: tuple[Outcome, ...], keys: set[Key], source: str
 ) -> tuple[tuple[Outcome, ...], tuple[str, ...]]:
-    baselined = Suppression(kind="baseline", justification=f"in baseline {source}")
-    result = suppress(outcomes, lambda f: baselined if key(f) in keys else None)
-    count = sum(1 for o in result if isinstance(o, Report) for f in o.findings if f.suppression is baselined)
-    return result, (f"{count} {'finding' if count == 1 else 'findings'} baselined ({source})",)
+    check = BaselineCheck(keys, source)
+    return suppress(outcomes, check.decide), check.notices()

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 import click
 
@@ -19,6 +19,11 @@ from govcheck.errors import GovcheckError
 from govcheck.importers.command import import_group
 from govcheck.rule import Severity
 
+if TYPE_CHECKING:
+    from govcheck.report import Outcome
+    from govcheck.session import Session
+
+F = TypeVar("F", bound=Callable[..., object])
 EXIT_INVALID = 2
 SEVERITIES = [s.value for s in Severity]
 
@@ -106,6 +111,11 @@ def _check_options(default_format: str):  # type: ignore[no-untyped-def]
                 default=None,
                 help="Progress bar [default: on when standard error is a terminal].",
             ),
+            click.option(
+                "--show-suppressed",
+                is_flag=True,
+                help="List waived and baselined findings in the terminal report (default: count them).",
+            ),
         ]
         for option in reversed(options):
             f = option(f)
@@ -146,13 +156,19 @@ def _run(
     waivers: Path | None,
     baseline: Path | None,
     progress: bool | None,
+    show_suppressed: bool,
 ) -> NoReturn:
+    from govcheck.formats import get
+    from govcheck.formats.stream import Meta
     from govcheck.output import emit
-    from govcheck.session import Options, run_check
+    from govcheck.session import Options, Session
 
-    targets = _targets(formats or (default_format,), output)
+    targets = [(get(name), path) for name, path in _targets(formats or (default_format,), output)]
+    for fmt, path in targets:
+        if fmt.binary and path is None:
+            fail(f"{fmt.name} is a binary format: give it a path, -f {fmt.name}=PATH")
     try:
-        run = run_check(
+        session = Session(
             Options(
                 inputs=tuple(inputs),
                 gate=gate,
@@ -164,23 +180,39 @@ def _run(
                 waivers=waivers,
                 baseline=baseline,
                 progress=progress if progress is not None else sys.stderr.isatty(),
-                charts=any(name.startswith("html") for name, _ in targets),
+                charts=any(fmt.needs_charts for fmt, _ in targets),
             )
         )
+        meta = Meta(__version__, session.fail_on, session.rules, show_suppressed)
+        summary = emit(targets, meta, _echo_errors(session.outcomes()), _echo_notices(session))
     except GovcheckError as exc:
         fail(exc)
-    for error in run.errors:
-        click.echo(f"govcheck: {error.text}", err=True)
-    for notice in run.notices:
-        click.echo(f"govcheck: {notice}", err=True)
-    try:
-        emit(run, targets)
-    except GovcheckError as exc:
-        fail(exc)
-    raise SystemExit(run.exit_code)
+    raise SystemExit(summary.exit_code)
+
+
+def _echo_errors(outcomes: Iterator[Outcome]) -> Iterator[Outcome]:
+    """Each file that could not be checked, as one line on standard error, as it arrives."""
+    from govcheck.report import FileError
+
+    for outcome in outcomes:
+        if isinstance(outcome, FileError):
+            click.echo(f"govcheck: {outcome.text}", err=True)
+        yield outcome
+
+
+def _echo_notices(session: Session) -> Callable[[], tuple[str, ...]]:
+    def notices() -> tuple[str, ...]:
+        found = session.notices()
+        for notice in found:
+            click.echo(f"govcheck: {notice}", err=True)
+        return found
+
+    return notices
 
 
 def _targets(specs: Sequence[str], output: Path | None) -> list[tuple[str, Path | None]]:
+    from govcheck.output import same_destination
+
     known = _format_names()
     targets: list[tuple[str, Path | None]] = []
     for spec in specs:
@@ -201,6 +233,14 @@ def _targets(specs: Sequence[str], output: Path | None) -> list[tuple[str, Path 
         if not to_stdout:
             raise click.BadParameter("--output needs a format without =PATH", param_hint="--output")
         targets = [(n, output if p is None else p) for n, p in targets]
+    for i, (fmt, place) in enumerate(targets):
+        for other, other_place in targets[:i]:
+            if same_destination(place, other_place):
+                where = "standard output" if place is None else str(place)
+                raise click.BadParameter(
+                    f"{other} and {fmt} would both be written to {where}; give each its own path",
+                    param_hint="--format",
+                )
     return targets
 
 
@@ -278,14 +318,18 @@ def init(path: Path, force: bool) -> None:
     click.echo(f"govcheck: wrote {path}; edit it, then run: govcheck check {path}", err=True)
 
 
+def _rules_dir_option(f: F) -> F:
+    return click.option(
+        "--rules-dir",
+        "rules_dirs",
+        multiple=True,
+        type=click.Path(path_type=Path),
+        help="Extra rule directory, repeatable.",
+    )(f)
+
+
 @main.group(invoke_without_command=True)
-@click.option(
-    "--rules-dir",
-    "rules_dirs",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="Extra rule directory, repeatable.",
-)
+@_rules_dir_option
 @click.pass_context
 def rules(ctx: click.Context, rules_dirs: Sequence[Path]) -> None:
     """List the rule catalogue (see also: rules show, rules test, rules docs)."""
@@ -314,13 +358,14 @@ def rules(ctx: click.Context, rules_dirs: Sequence[Path]) -> None:
 
 @rules.command("show")
 @click.argument("rule_id")
+@_rules_dir_option
 @click.pass_obj
-def rules_show(rules_dirs: tuple[str, ...], rule_id: str) -> None:
+def rules_show(group_dirs: tuple[str, ...], rule_id: str, rules_dirs: Sequence[Path]) -> None:
     """Explain one rule: what it checks, why, its sources and its test cases."""
     from govcheck.docs import rule_markdown
-    from govcheck.output import write_report
+    from govcheck.output import write_text
 
-    catalogue = _catalogue(rules_dirs)
+    catalogue = _catalogue(_dirs(group_dirs, rules_dirs))
     loaded = catalogue.get(rule_id)
     if loaded is None:
         import difflib
@@ -331,17 +376,21 @@ def rules_show(rules_dirs: tuple[str, ...], rule_id: str) -> None:
             + (f"; did you mean {hint[0]!r}?" if hint else "")
             + "; run 'govcheck rules' for the list"
         )
-    write_report(rule_markdown(loaded), "markdown", None)
+    try:
+        write_text(rule_markdown(loaded), None)
+    except GovcheckError as exc:
+        fail(exc)
 
 
 @rules.command("test")
+@_rules_dir_option
 @click.pass_obj
-def rules_test(rules_dirs: tuple[str, ...]) -> None:
+def rules_test(group_dirs: tuple[str, ...], rules_dirs: Sequence[Path]) -> None:
     """Run the test cases written beside every rule."""
     from govcheck.ruletest import run_cases
 
     failed = 0
-    results = list(run_cases(_catalogue(rules_dirs)))
+    results = list(run_cases(_catalogue(_dirs(group_dirs, rules_dirs))))
     for res in results:
         if not res.ok:
             failed += 1
@@ -352,16 +401,22 @@ def rules_test(rules_dirs: tuple[str, ...]) -> None:
 
 @rules.command("docs")
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), help="Write to a file.")
+@_rules_dir_option
 @click.pass_obj
-def rules_docs(rules_dirs: tuple[str, ...], output: Path | None) -> None:
+def rules_docs(group_dirs: tuple[str, ...], output: Path | None, rules_dirs: Sequence[Path]) -> None:
     """Generate the rule reference (Markdown) from rule metadata and test cases."""
     from govcheck.docs import reference
-    from govcheck.output import write_report
+    from govcheck.output import write_text
 
     try:
-        write_report(reference(_catalogue(rules_dirs)), "markdown", output)
+        write_text(reference(_catalogue(_dirs(group_dirs, rules_dirs))), output)
     except GovcheckError as exc:
         fail(exc)
+
+
+def _dirs(group_dirs: tuple[str, ...], rules_dirs: Sequence[Path]) -> tuple[str, ...]:
+    """Rule directories given before the subcommand (`rules --rules-dir X test`) or after it."""
+    return group_dirs + tuple(str(d) for d in rules_dirs)
 
 
 def _catalogue(rules_dirs: Sequence[str] = ()):  # type: ignore[no-untyped-def]

@@ -1,60 +1,286 @@
-"""Writing reports: to the terminal, or to a file atomically (no half-written report)."""
+"""Writing reports and files: to standard output, through special files, or atomically.
+
+- A new file is created with the mode the umask gives (0666 less the umask); an existing
+  regular file keeps its mode (and its owner, where the process may set it).
+- A regular file is replaced atomically: written beside itself, then renamed over it, so a
+  reader never sees half a report and a failed write leaves the old file intact.
+- A symbolic link is followed: its target is updated, the link stays a link.
+- A path that is not a regular file (a FIFO, a character device such as /dev/null, or
+  anything under /dev or /proc, such as /dev/stdout) is written through, never replaced.
+- A directory, a full disk, or a closed or unwritable standard output is a GovcheckError:
+  one line, exit 2.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import stat
 import sys
 import tempfile
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 
 from govcheck.errors import GovcheckError
-from govcheck.report import Run
 
-TERMINAL_FORMATS = frozenset({"terminal", "portfolio"})
+if TYPE_CHECKING:
+    from govcheck.formats import Format
+    from govcheck.formats.stream import Meta, Summary
+    from govcheck.report import Outcome
+
+_SPECIAL_TREES = ("/dev/", "/proc/")
+
+
+class Sink:
+    """Somewhere a report is written as it is produced; `commit` or `abort` at the end."""
+
+    name = "standard output"
+
+    def write(self, text: str) -> int:
+        raise NotImplementedError
+
+    def write_bytes(self, data: bytes) -> int:
+        raise GovcheckError("cannot write a binary format to standard output: give it a path", file=self.name)
+
+    def commit(self) -> None:
+        raise NotImplementedError
+
+    def abort(self) -> None:
+        """Give up: leave whatever was there before."""
+
+    def _fail(self, exc: OSError) -> GovcheckError:
+        return GovcheckError(f"cannot write: {exc.strerror or exc}", file=self.name)
+
+
+class StdoutSink(Sink):
+    def __init__(self) -> None:
+        stream = sys.stdout
+        if stream is None or stream.closed:
+            raise GovcheckError("cannot write: standard output is closed", file=self.name)
+        with contextlib.suppress(AttributeError, ValueError):
+            # Text the output encoding cannot show is escaped, never a traceback.
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
+        self.stream: TextIO = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self.stream.write(text)
+        except OSError as exc:
+            raise self._lost(exc) from None
+
+    def commit(self) -> None:
+        try:
+            self.stream.flush()
+        except OSError as exc:
+            raise self._lost(exc) from None
+
+    def _lost(self, exc: OSError) -> GovcheckError:
+        # Point the descriptor at /dev/null so that the interpreter's own flush at exit cannot
+        # fail a second time (and print a traceback) on what is still buffered.
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, self.stream.fileno())
+            os.close(devnull)
+        return self._fail(exc)
+
+
+class ThroughSink(Sink):
+    """A FIFO, a device or a /dev or /proc path: opened and written, never replaced."""
+
+    def __init__(self, path: Path) -> None:
+        self.name = str(path)
+        try:
+            self.handle = open(path, "w", encoding="utf-8", newline="\n")
+        except OSError as exc:
+            raise self._fail(exc) from None
+
+    def write(self, text: str) -> int:
+        try:
+            return self.handle.write(text)
+        except OSError as exc:
+            self.abort()
+            raise self._fail(exc) from None
+
+    def write_bytes(self, data: bytes) -> int:
+        try:
+            self.handle.flush()
+            self.handle.buffer.write(data)
+            return len(data)
+        except OSError as exc:
+            self.abort()
+            raise self._fail(exc) from None
+
+    def commit(self) -> None:
+        try:
+            self.handle.close()
+        except OSError as exc:
+            raise self._fail(exc) from None
+
+    def abort(self) -> None:
+        with contextlib.suppress(OSError):
+            self.handle.close()
+
+
+class AtomicSink(Sink):
+    """A regular file (or one to create): written beside itself, renamed over it on commit."""
+
+    def __init__(self, path: Path, shown: str, existing: os.stat_result | None) -> None:
+        self.name = shown
+        self.path = path
+        self.existing = existing
+        directory = path.parent if str(path.parent) else Path(".")
+        try:
+            fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+        except OSError as exc:
+            raise self._fail(exc) from None
+        self.tmp = tmp
+        self.handle = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+
+    def write(self, text: str) -> int:
+        try:
+            return self.handle.write(text)
+        except OSError as exc:
+            self.abort()
+            raise self._fail(exc) from None
+
+    def write_bytes(self, data: bytes) -> int:
+        try:
+            self.handle.flush()
+            self.handle.buffer.write(data)
+            return len(data)
+        except OSError as exc:
+            self.abort()
+            raise self._fail(exc) from None
+
+    def commit(self) -> None:
+        try:
+            self.handle.flush()
+            os.fsync(self.handle.fileno())
+            self.handle.close()
+            if self.existing is not None:
+                with contextlib.suppress(OSError):
+                    os.chown(self.tmp, self.existing.st_uid, self.existing.st_gid)
+                os.chmod(self.tmp, stat.S_IMODE(self.existing.st_mode))
+            else:
+                os.chmod(self.tmp, 0o666 & ~current_umask())
+            os.replace(self.tmp, self.path)
+        except OSError as exc:
+            self.abort()
+            raise self._fail(exc) from None
+
+    def abort(self) -> None:
+        with contextlib.suppress(OSError):
+            self.handle.close()
+        Path(self.tmp).unlink(missing_ok=True)
+
+
+def current_umask() -> int:
+    """The process umask, read without changing it where the system allows."""
+    with contextlib.suppress(OSError, ValueError):
+        for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def open_sink(path: Path | None) -> Sink:
+    """Where to write a report: standard output for None, else the file `path` names."""
+    if path is None:
+        return StdoutSink()
+    shown = str(path)
+    try:
+        existing: os.stat_result | None = os.stat(path)  # follows symbolic links
+    except FileNotFoundError:
+        existing = None
+    except OSError as exc:
+        raise GovcheckError(f"cannot write: {exc.strerror or exc}", file=shown) from None
+    if existing is not None and stat.S_ISDIR(existing.st_mode):
+        raise GovcheckError("cannot write: is a directory", file=shown)
+    real = os.path.realpath(path)
+    if (existing is not None and not stat.S_ISREG(existing.st_mode)) or real.startswith(_SPECIAL_TREES):
+        return ThroughSink(Path(path))
+    return AtomicSink(Path(real), shown, existing)
+
+
+def same_destination(a: Path | None, b: Path | None) -> bool:
+    """Whether two output paths (None: standard output) end up in the same place."""
+    return _destination(a) == _destination(b)
+
+
+def _destination(path: Path | None) -> str:
+    if path is None:
+        return "-"
+    real = os.path.realpath(path)
+    if real in ("/dev/stdout", "/dev/fd/1", "/proc/self/fd/1") or str(path) in ("/dev/stdout", "/dev/fd/1"):
+        return "-"
+    return real
 
 
 def write_atomic(path: Path, text: str | bytes) -> None:
-    path = Path(path)
-    directory = path.parent if str(path.parent) else Path(".")
-    try:
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise GovcheckError(f"cannot write report: {exc.strerror or exc}", file=str(path)) from None
+    """Write a whole file (a baseline, a starter programme) by the rules above."""
+    write_text(text, Path(path))
+
+
+def write_text(text: str | bytes, output: Path | None, *, console: bool = False) -> None:
+    """Write `text` to `output` (None: standard output); console markup becomes console text."""
+    sink = open_sink(output)
     try:
         if isinstance(text, bytes):
-            with os.fdopen(fd, "wb") as binary:
-                binary.write(text)
-        else:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(text)
-        os.replace(tmp, path)
+            sink.write_bytes(text)
+            sink.commit()
+            return
+        if console:
+            from govcheck.formats.terminal import to_console_text
+
+            text = to_console_text(text, color=use_color(output))
+        sink.write(text)
+        sink.commit()
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        sink.abort()
         raise
 
 
-def emit(run: Run, targets: list[tuple[str, Path | None]]) -> None:
-    """Render `run` once per (format, path) target; a path of None means standard output."""
-    from govcheck.formats import render
-
-    for name, path in targets:
-        write_report(render(name, run), name, path)
+def use_color(output: Path | None) -> bool:
+    return output is None and sys.stdout is not None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
 
 
-def write_report(text: str | bytes, fmt: str, output: Path | None) -> None:
-    from govcheck.formats.terminal import to_console_text
+class ConsoleSink:
+    """Rich markup in, console text (coloured on a terminal) out."""
 
-    if isinstance(text, bytes):
-        if output is None:
-            raise GovcheckError(f"{fmt} is a binary format: give it a path, -f {fmt}=PATH")
-        write_atomic(output, text)
-        return
+    def __init__(self, sink: Sink, *, color: bool) -> None:
+        from govcheck.formats.terminal import ConsoleText
 
-    if fmt in TERMINAL_FORMATS:
-        color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-        text = to_console_text(text, color=color)
-    if output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-    else:
-        write_atomic(output, text)
+        self.sink = sink
+        self.console = ConsoleText(color=color)
+
+    def write(self, markup: str) -> int:
+        return self.sink.write(self.console.convert(markup))
+
+
+def emit(
+    targets: Sequence[tuple[Format, Path | None]],
+    meta: Meta,
+    outcomes: Iterable[Outcome],
+    notices: Callable[[], tuple[str, ...]],
+) -> Summary:
+    """Write every target as outcomes arrive; on any failure, leave every file as it was."""
+    from govcheck.formats.stream import feed
+
+    sinks: list[Sink] = []
+    try:
+        writers = []
+        for fmt, path in targets:
+            sink = open_sink(path)
+            sinks.append(sink)
+            writers.append(fmt.open(ConsoleSink(sink, color=use_color(path)) if fmt.console else sink))
+        summary = feed(writers, meta, outcomes, notices)
+        for sink in sinks:
+            sink.commit()
+    except BaseException:
+        for sink in sinks:
+            sink.abort()
+        raise
+    return summary

@@ -193,19 +193,24 @@ def suppress(
     outcomes: tuple[Outcome, ...], decide: Callable[[Finding], Suppression | None]
 ) -> tuple[Outcome, ...]:
     """Mark the active findings that `decide` suppresses; everything else passes unchanged."""
-    result: list[Outcome] = []
-    for outcome in outcomes:
-        if isinstance(outcome, Report):
-            update = {}
-            for name in ("findings", "gaps"):
-                marked = []
-                for f in getattr(outcome, name):
-                    reason = decide(f) if f.active else None
-                    marked.append(f if reason is None else f.model_copy(update={"suppression": reason}))
-                update[name] = tuple(marked)
-            outcome = outcome.model_copy(update=update)
-        result.append(outcome)
-    return tuple(result)
+    return tuple(suppress_one(o, decide) for o in outcomes)
+
+
+def suppress_one(outcome: Outcome, decide: Callable[[Finding], Suppression | None]) -> Outcome:
+    """`suppress` for one outcome (its findings and evidence gaps), as outcomes stream past."""
+    if not isinstance(outcome, Report):
+        return outcome
+    update = {}
+    for name in ("findings", "gaps"):
+        marked = []
+        changed = False
+        for f in getattr(outcome, name):
+            reason = decide(f) if f.active else None
+            changed |= reason is not None
+            marked.append(f if reason is None else f.model_copy(update={"suppression": reason}))
+        if changed:
+            update[name] = tuple(marked)
+    return outcome.model_copy(update=update) if update else outcome
 
 
 class Run(Frozen):

@@ -1,20 +1,23 @@
-"""One invocation: configuration, rules, a batch check, waivers and baseline, as one Run."""
+"""One invocation: configuration, rules, a batch check, waivers and baseline, streamed or as one Run."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from govcheck import __version__
-from govcheck.baseline import apply_baseline, load_baseline
-from govcheck.batch import Settings, check_all, expand
+from govcheck.baseline import BaselineCheck, load_baseline
+from govcheck.batch import Settings, expand, iter_check
+from govcheck.catalogue import load_catalogue
+from govcheck.checker import INTERNAL_ERROR
 from govcheck.config import find_config, load_config
-from govcheck.report import Run
+from govcheck.report import Outcome, Run, suppress_one
 from govcheck.rule import Severity
-from govcheck.waivers import DEFAULT_FILE, apply_waivers, load_waivers
+from govcheck.waivers import DEFAULT_FILE, WaiverCheck, check_rule_ids, read_waivers
 from govcheck.yamlsource import display_path
 
 
@@ -35,42 +38,71 @@ class Options:
     today: dt.date | None = None
 
 
+class Session:
+    """One invocation, prepared: configuration read, rules loaded, waivers and baseline read.
+
+    Everything that can be wrong with the invocation itself fails here, as a GovcheckError,
+    before any file is checked. `outcomes()` then streams one outcome per file, in input
+    order, with waivers and baseline applied; `notices()` is ready once it is exhausted.
+    """
+
+    def __init__(self, opts: Options) -> None:
+        config_file = opts.config_path or find_config()
+        config = load_config(config_file)
+        self.opts = opts
+        self.settings = Settings(
+            rules_dirs=tuple(config.resolve(d) for d in config.rules_dirs) + opts.rules_dirs,
+            enable=config.enable,
+            disable=config.disable,
+            severity=tuple(sorted((k, v.value) for k, v in config.severity.items())),
+            gate=opts.gate if opts.gate is not None else config.gate,
+            config_name=display_path(config_file) if config_file else "configuration",
+            charts=opts.charts,
+            gap_severity=opts.evidence_gaps or (config.evidence_gaps or Severity.low).value,
+        )
+        self.checker = self.settings.checker()  # bad rules fail here, once, before any worker starts
+        self.fail_on = Severity(opts.fail_on) if opts.fail_on else (config.fail_on or Severity.high)
+        self.rules = self.checker.catalogue.info()
+        self.checks: list[WaiverCheck | BaselineCheck] = []
+        waiver_file = opts.waivers or (Path(config.resolve(config.waivers)) if config.waivers else None)
+        if waiver_file is None and Path(DEFAULT_FILE).is_file():
+            waiver_file = Path(DEFAULT_FILE)
+        if opts.use_waivers and waiver_file is not None:
+            source, waivers = read_waivers(waiver_file)
+            # Against every rule there is, so a waiver for a rule disabled in configuration is no error.
+            known = {r.rule.id for r in load_catalogue(self.settings.rules_dirs).rules} | {INTERNAL_ERROR}
+            check_rule_ids(source, waivers, known)
+            self.checks.append(WaiverCheck(waivers, source.path, opts.today))
+        baseline_file = opts.baseline or (Path(config.resolve(config.baseline)) if config.baseline else None)
+        if baseline_file is not None:
+            name, keys = load_baseline(baseline_file)
+            self.checks.append(BaselineCheck(keys, name))
+
+    def outcomes(self) -> Iterator[Outcome]:
+        opts = self.opts
+        with _progress(opts) as advance:
+            for outcome in iter_check(opts.inputs, self.settings, jobs=opts.jobs, checker=self.checker):
+                for check in self.checks:
+                    outcome = suppress_one(outcome, check.decide)
+                yield outcome
+                if advance:
+                    advance(1)
+
+    def notices(self) -> tuple[str, ...]:
+        return tuple(n for check in self.checks for n in check.notices())
+
+
 def run_check(opts: Options) -> Run:
-    """Check everything `opts` names. Raises GovcheckError for bad rules or configuration."""
-    config_file = opts.config_path or find_config()
-    config = load_config(config_file)
-    settings = Settings(
-        rules_dirs=tuple(config.resolve(d) for d in config.rules_dirs) + opts.rules_dirs,
-        enable=config.enable,
-        disable=config.disable,
-        severity=tuple(sorted((k, v.value) for k, v in config.severity.items())),
-        gate=opts.gate if opts.gate is not None else config.gate,
-        config_name=display_path(config_file) if config_file else "configuration",
-        charts=opts.charts,
-        gap_severity=opts.evidence_gaps or (config.evidence_gaps or Severity.low).value,
-    )
-    checker = settings.checker()  # bad rules fail here, once, before any worker starts
-    with _progress(opts) as advance:
-        outcomes = check_all(opts.inputs, settings, jobs=opts.jobs, checker=checker, progress=advance)
-    notices: tuple[str, ...] = ()
-    waiver_file = opts.waivers or (Path(config.resolve(config.waivers)) if config.waivers else None)
-    if waiver_file is None and Path(DEFAULT_FILE).is_file():
-        waiver_file = Path(DEFAULT_FILE)
-    if opts.use_waivers and waiver_file is not None:
-        source, waivers = load_waivers(waiver_file)
-        outcomes, found = apply_waivers(outcomes, waivers, source, opts.today)
-        notices += found
-    baseline_file = opts.baseline or (Path(config.resolve(config.baseline)) if config.baseline else None)
-    if baseline_file is not None:
-        source, keys = load_baseline(baseline_file)
-        outcomes, found = apply_baseline(outcomes, keys, source)
-        notices += found
+    """Check everything `opts` names, keeping every outcome. Raises GovcheckError for bad rules
+    or configuration; see Session to stream instead."""
+    session = Session(opts)
+    outcomes = tuple(session.outcomes())
     return Run(
         govcheck_version=__version__,
         outcomes=outcomes,
-        fail_on=Severity(opts.fail_on) if opts.fail_on else (config.fail_on or Severity.high),
-        rules=checker.catalogue.info(),
-        notices=notices,
+        fail_on=session.fail_on,
+        rules=session.rules,
+        notices=session.notices(),
     )
 
 

@@ -462,7 +462,8 @@ def test_an_amber_green_review_gives_amber_green_at_best(checker: Checker, tmp_p
 def cli_report(path: Path) -> tuple[int, dict[str, Any]]:
     result = run_cli("check", str(path), "-f", "json")
     assert result.returncode in (0, 1), result.stderr
-    return result.returncode, json.loads(result.stdout)
+    (report,) = json.loads(result.stdout)  # -f json is always a list, one entry per file
+    return result.returncode, report
 
 
 def test_terminated_with_spend_written_off_and_nothing_delivered_is_not_achieved(tmp_path: Path) -> None:

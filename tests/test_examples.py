@@ -10,7 +10,7 @@ from conftest import run_cli
 def test_ngss_matches_the_nao_findings() -> None:
     result = run_cli("check", "examples/ngss.yaml", "--format", "json")
     assert result.returncode == 1, result.stderr
-    report = json.loads(result.stdout)
+    (report,) = json.loads(result.stdout)
     categories = {f["category"] for f in report["findings"]}
     assert {"business_case", "governance", "stakeholders", "schedule"} <= categories
     assert categories & {"benefits", "value_for_money"}
@@ -26,7 +26,7 @@ def test_ngss_matches_the_nao_findings() -> None:
 def test_healthy_example_is_clean_and_green() -> None:
     result = run_cli("check", "examples/healthy.yaml", "--format", "json")
     assert result.returncode == 0, result.stdout + result.stderr
-    report = json.loads(result.stdout)
+    (report,) = json.loads(result.stdout)
     assert all(f["severity"] in {"low", "info"} for f in report["findings"])
     assert report["rating"] == "Green"
     vfm = report["value_for_money"]
@@ -40,10 +40,10 @@ def test_healthy_example_is_clean_and_green() -> None:
 def test_troubled_example_fails_differently_from_ngss() -> None:
     result = run_cli("check", "examples/troubled.yaml", "--format", "json")
     assert result.returncode == 1
-    ids = {f["rule_id"] for f in json.loads(result.stdout)["findings"]}
+    ids = {f["rule_id"] for f in json.loads(result.stdout)[0]["findings"]}
     assert "business-case-missing" not in ids
     assert ids & {"milestones-slipped-badly", "whole-life-cost-growth-severe", "over-budget"}
-    report = json.loads(result.stdout)
+    (report,) = json.loads(result.stdout)
     # Cost up by two-fifths, scope cut and a slip of two and a half years: buying less, later, for more.
     assert report["value_for_money"]["conclusion"] == "not_achieved"
     assert "cost-growth-outputs-eroded" in report["value_for_money"]["because"]

@@ -74,7 +74,7 @@ def assert_one_located_line(
     for part in (expect,) if isinstance(expect, str) else expect:
         assert part in text, text
     # The JSON report on stdout carries the same error, in place of a report.
-    document = json.loads(stdout)
+    (document,) = json.loads(stdout)
     assert "findings" not in document and document["programme"]["source"] == shown
     assert document["error"]["text"] == text.removeprefix("govcheck: ")
     if isinstance(line, int):
@@ -274,7 +274,7 @@ def test_unicode_names_check_fine_and_come_through_byte_identical() -> None:
     result = govcheck("check", rel(path), "-f", "json")
     assert result.returncode in (0, 1), result.stderr.decode("utf-8")
     assert result.stderr == b""
-    report = json.loads(result.stdout)
+    (report,) = json.loads(result.stdout)
     assert report["programme"]["name"].encode("utf-8") == raw["name"]
     assert report["programme"]["department"].encode("utf-8") == raw["department"]
     # Not escaped (\uXXXX) either: the very bytes reach the pipe.
@@ -320,7 +320,7 @@ def test_markup_in_names_comes_through_literally(tmp_path: Path) -> None:
 
     as_json = govcheck("check", path.name, "-f", "json", cwd=tmp_path)
     assert as_json.returncode in (0, 1), as_json.stderr
-    report = json.loads(as_json.stdout)
+    (report,) = json.loads(as_json.stdout)
     assert report["programme"]["name"] == MARKUP_NAME
     messages = [f["message"] for f in report["findings"]]
     quoting = [m for m in messages if "7*7" in m]

@@ -267,7 +267,7 @@ def test_chart_data_from_the_programme(checker: Checker) -> None:
 def test_json_does_not_carry_chart_data(checker: Checker) -> None:
     run = make_run(checker, EXAMPLES / "healthy.yaml")
     assert run.reports[0].charts is not None
-    document = json.loads(render("json", run))
+    (document,) = json.loads(render("json", run))
     assert "charts" not in document
     assert "charts" not in json.dumps(document)
 

@@ -410,7 +410,7 @@ def _check_document(checker: Checker, workdir: Path, doc: dict[str, Any]) -> Rep
     path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
     outcome = checker.check_path(path)
     assert isinstance(outcome, (Report, FileError)), type(outcome)
-    document = json.loads(render("json", Run(govcheck_version=__version__, outcomes=(outcome,))))
+    (document,) = json.loads(render("json", Run(govcheck_version=__version__, outcomes=(outcome,))))
     assert isinstance(document, dict)
     if isinstance(outcome, FileError):
         assert "\n" not in outcome.text and outcome.text.strip()

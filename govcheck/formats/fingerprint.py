@@ -32,14 +32,14 @@ def fingerprint(file: str, rule_id: str, pointer: str, programme_id: str) -> str
 
 
 def report_fingerprints(report: Report) -> list[str]:
-    """The fingerprints of a report's findings, in order.
+    """The fingerprints of a report's findings, then of its evidence gaps, in order.
 
     One rule fires at most once per programme, but internal errors share a rule id and pointer;
     a repeat gets its occurrence number added so every finding keeps a distinct fingerprint.
     """
     seen: dict[str, int] = {}
     out = []
-    for f in report.findings:
+    for f in (*report.findings, *report.gaps):
         base = fingerprint(f.location.file, f.rule_id, f.location.path, report.programme.id)
         n = seen.get(base, 0)
         seen[base] = n + 1

@@ -3,28 +3,36 @@
 `::error file=F,line=L,col=C,endLine=E,endColumn=EC,title=T::message`, escaped the way the
 Actions toolkit escapes (`escapeData` and `escapeProperty` in @actions/core): a message cannot
 end the line, and a property value cannot end its property or the property list, so programme
-text can never start a command of its own.
+text can never start a command of its own. Other control characters become U+FFFD, so none
+reaches the log raw.
+
+The level is the run's verdict: `error` for exactly the active findings at or above
+`--fail-on`, `warning` for other findings of medium severity or above, `notice` for the rest.
+Waived and baselined findings are left out: annotations list what needs fixing.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from govcheck.formats import Format
 from govcheck.formats.fingerprint import posix_path
-from govcheck.report import FileError, Finding, Run
+from govcheck.formats.stream import Meta, Out, Summary, fails, reported
+from govcheck.report import FileError, Finding, Outcome
 from govcheck.rule import Severity
 
-COMMANDS = {
-    Severity.critical: "error",
-    Severity.high: "error",
-    Severity.medium: "warning",
-    Severity.low: "notice",
-    Severity.info: "notice",
-}
+_CONTROL = re.compile(r"[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def level(f: Finding, fail_on: Severity) -> str:
+    if fails(f, fail_on):
+        return "error"
+    return "warning" if f.severity.rank >= Severity.medium.rank else "notice"
 
 
 def escape_data(text: str) -> str:
+    text = _CONTROL.sub("\ufffd", text)
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
@@ -39,10 +47,10 @@ def command(name: str, message: str, properties: dict[str, Any]) -> str:
     return f"::{name}{' ' + props if props else ''}::{escape_data(message)}"
 
 
-def finding_line(f: Finding) -> str:
+def finding_line(f: Finding, fail_on: Severity = Severity.high) -> str:
     loc = f.location
     return command(
-        COMMANDS[f.severity],
+        level(f, fail_on),
         f.message,
         {
             "file": posix_path(loc.file),
@@ -69,19 +77,25 @@ def error_line(e: FileError) -> str:
     )
 
 
-def lines(run: Run) -> list[str]:
-    out = []
-    for o in run.outcomes:
-        if isinstance(o, FileError):
-            out.append(error_line(o))
-        else:
-            out.extend(finding_line(f) for f in o.findings if f.active)
-    out.extend(command("warning", n, {"title": "govcheck"}) for n in run.notices)
-    return out
+class GithubWriter:
+    def __init__(self, out: Out) -> None:
+        self.out = out
+        self.fail_on = Severity.high
+
+    def start(self, meta: Meta) -> None:
+        self.fail_on = meta.fail_on
+
+    def outcome(self, outcome: Outcome) -> None:
+        if isinstance(outcome, FileError):
+            self.out.write(error_line(outcome) + "\n")
+            return
+        for f in reported(outcome, self.fail_on):
+            if f.active:
+                self.out.write(finding_line(f, self.fail_on) + "\n")
+
+    def finish(self, summary: Summary) -> None:
+        for notice in summary.notices:
+            self.out.write(command("warning", notice, {"title": "govcheck"}) + "\n")
 
 
-def _context(run: Run) -> dict[str, Any]:
-    return {"lines": lines(run)}
-
-
-FORMAT = Format(name="github", template="github.txt.j2", context=_context, suffix=".txt")
+FORMAT = Format(name="github", writer=GithubWriter, suffix=".txt")

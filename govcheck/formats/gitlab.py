@@ -4,35 +4,46 @@ Active findings only: GitLab has no notion of a waived issue, and a waiver means
 be raised again. A file that could not be checked is a blocker issue, so it cannot look clean.
 Fingerprints are the stable ones SARIF uses: GitLab compares them between the source and target
 branches to tell new issues from old, so they must not change when unrelated lines move.
+
+Severities follow the run's verdict: the active findings at or above `--fail-on` are
+`critical` (`blocker` for critical ones); the rest are `major` (medium and high), `minor`
+(low) or `info`. Issues are written as they arrive.
 """
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from govcheck.formats import Format
 from govcheck.formats.fingerprint import FILE_ERROR, error_fingerprint, posix_path, report_fingerprints
-from govcheck.report import FileError, Finding, Run
+from govcheck.formats.jsontext import ArrayWriter
+from govcheck.formats.stream import Meta, Out, Summary, fails, reported
+from govcheck.report import FileError, Finding, Outcome
 from govcheck.rule import Severity
 
-SEVERITIES = {
+NOT_FAILING = {
     Severity.info: "info",
     Severity.low: "minor",
     Severity.medium: "major",
-    Severity.high: "critical",
-    Severity.critical: "blocker",
+    Severity.high: "major",
+    Severity.critical: "major",
 }
 
 
-def issue_json(f: Finding, fingerprint: str) -> dict[str, Any]:
+def severity(f: Finding, fail_on: Severity) -> str:
+    if fails(f, fail_on):
+        return "blocker" if f.severity is Severity.critical else "critical"
+    return NOT_FAILING[f.severity]
+
+
+def issue_json(f: Finding, fingerprint: str, fail_on: Severity = Severity.high) -> dict[str, Any]:
     return {
         "type": "issue",
         "check_name": f.rule_id,
         "description": f.message,
         "content": {"body": f"**{f.title}.** {f.recommendation}"},
         "fingerprint": fingerprint,
-        "severity": SEVERITIES[f.severity],
+        "severity": severity(f, fail_on),
         "location": {
             "path": posix_path(f.location.file),
             "lines": {"begin": f.location.line, "end": f.location.end_line},
@@ -51,20 +62,28 @@ def error_json(e: FileError) -> dict[str, Any]:
     }
 
 
-def issues(run: Run) -> list[dict[str, Any]]:
-    out = []
-    for o in run.outcomes:
-        if isinstance(o, FileError):
-            out.append(error_json(o))
-            continue
-        out.extend(
-            issue_json(f, fp) for f, fp in zip(o.findings, report_fingerprints(o), strict=True) if f.active
-        )
-    return out
+class GitlabWriter:
+    def __init__(self, out: Out) -> None:
+        self.out = out
+        self.array = ArrayWriter(out, sort_keys=True)
+        self.fail_on = Severity.high
+
+    def start(self, meta: Meta) -> None:
+        self.fail_on = meta.fail_on
+        self.array.open()
+
+    def outcome(self, outcome: Outcome) -> None:
+        if isinstance(outcome, FileError):
+            self.array.item(error_json(outcome))
+            return
+        shown = set(map(id, reported(outcome, self.fail_on)))
+        for f, fp in zip((*outcome.findings, *outcome.gaps), report_fingerprints(outcome), strict=True):
+            if f.active and id(f) in shown:
+                self.array.item(issue_json(f, fp, self.fail_on))
+
+    def finish(self, summary: Summary) -> None:
+        self.array.close()
+        self.out.write("\n")
 
 
-def _context(run: Run) -> dict[str, Any]:
-    return {"document": json.dumps(issues(run), indent=2, ensure_ascii=False, sort_keys=True)}
-
-
-FORMAT = Format(name="gitlab", template="gitlab.json.j2", context=_context, suffix=".json")
+FORMAT = Format(name="gitlab", writer=GitlabWriter, suffix=".json")

@@ -1,4 +1,11 @@
-"""The JSON report: a contract other tools read (see the README)."""
+"""The JSON report: a contract other tools read (see the README).
+
+Always a list, one entry per file in input order, whatever the command and however many
+files: a report, or `{"programme": {"source"}, "error": {...}}` for a file that could not be
+checked. Entries are written as they arrive, laid out as
+`json.dumps(entries, indent=2, ensure_ascii=False)` lays them out, with DEL and the C1
+control characters escaped, plus a final newline.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +13,9 @@ import json
 from typing import Any
 
 from govcheck.formats import Format
-from govcheck.report import FileError, Finding, Report, Run
+from govcheck.formats.jsontext import ArrayWriter
+from govcheck.formats.stream import Meta, Out, Summary
+from govcheck.report import FileError, Finding, Outcome, Report
 
 
 def finding_json(f: Finding) -> dict[str, Any]:
@@ -60,9 +69,20 @@ def dumps(value: Any) -> str:
     return json.dumps(value, indent=2, ensure_ascii=False)
 
 
-def _context(run: Run) -> dict[str, Any]:
-    items = [report_json(o) for o in run.outcomes]
-    return {"document": dumps(items[0] if len(items) == 1 else items)}
+class JsonWriter:
+    def __init__(self, out: Out) -> None:
+        self.out = out
+        self.array = ArrayWriter(out)
+
+    def start(self, meta: Meta) -> None:
+        self.array.open()
+
+    def outcome(self, outcome: Outcome) -> None:
+        self.array.item(report_json(outcome))
+
+    def finish(self, summary: Summary) -> None:
+        self.array.close()
+        self.out.write("\n")
 
 
-FORMAT = Format(name="json", template="report.json.j2", context=_context, suffix=".json")
+FORMAT = Format(name="json", writer=JsonWriter, suffix=".json")

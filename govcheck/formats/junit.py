@@ -1,8 +1,13 @@
 """JUnit XML, for CI systems that show test results (Jenkins, GitLab, Azure DevOps, CircleCI).
 
-One <testsuite> per programme file and one <testcase> per rule: a rule that found nothing
-passes, an active finding is a <failure>, a waived or baselined one is <skipped>. A file that
-could not be checked is a suite of its own whose one test case holds an <error>.
+One <testsuite> per programme file and one <testcase> per rule. The verdict is the run's: an
+active finding at or above `--fail-on` is a <failure>; an active finding below it leaves its
+test case passing, with the finding as a warning in <system-out>; a rule whose findings were
+all waived or baselined is <skipped>. A file that could not be checked is a suite of its own
+whose one test case holds an <error>.
+
+Suites are written as they arrive, to a spool (memory, then a temporary file), because the
+root element carries the totals; the spool is copied out at the end.
 
 The template is autoescaped; the values handed to it are also stripped of the characters XML 1.0
 cannot carry at all, escaped or not (control characters a YAML "\\x01" escape can produce).
@@ -11,13 +16,21 @@ cannot carry at all, escaped or not (control characters a YAML "\\x01" escape ca
 from __future__ import annotations
 
 import re
+import shutil
+import tempfile
 from typing import Any
 
 from govcheck.formats import Format
 from govcheck.formats.fingerprint import FILE_ERROR
-from govcheck.report import FileError, Finding, Report, RuleInfo, Run
+from govcheck.formats.stream import Meta, Out, Summary, fails, reported
+from govcheck.report import FileError, Finding, Outcome, Report, RuleInfo
+from govcheck.rule import Severity
 
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+SPOOL_BYTES = 1 << 20
+TOTALS = ("tests", "failures", "errors", "skipped")
+
+# What XML 1.0 forbids, and the C1 controls it allows but a terminal would act on.
+_NOT_XML = re.compile("[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def xml_text(value: Any) -> str:
@@ -48,32 +61,42 @@ def _skipped(f: Finding) -> dict[str, str]:
     return {"message": xml_text(message), "text": xml_text("\n".join(details))}
 
 
-def _case(classname: str, name: str, file: str, findings: list[Finding]) -> dict[str, Any]:
+def _warning(f: Finding) -> str:
+    return f"{f.severity.value}: {f.title}: {f.message} at {_where(f)}"
+
+
+def _case(classname: str, name: str, file: str, findings: list[Finding], fail_on: Severity) -> dict[str, Any]:
     active = [f for f in findings if f.active]
+    failing = [f for f in active if fails(f, fail_on)]
+    below = [f for f in active if not fails(f, fail_on)]
     waived = [f for f in findings if not f.active]
     return {
         "classname": xml_text(classname),
         "name": xml_text(name),
         "file": xml_text(file),
         "line": findings[0].location.line if findings else None,
-        "failures": [_failure(f) for f in active],
-        # A rule is skipped only when everything it found was waived; otherwise it failed.
+        "failures": [_failure(f) for f in failing],
+        # A rule is skipped only when everything it found was waived or baselined.
         "skipped": _skipped(waived[0]) if waived and not active else None,
         "error": None,
+        "warnings": xml_text("\n".join(_warning(f) for f in below)),
     }
 
 
-def _rule_ids(rules: tuple[RuleInfo, ...], report: Report) -> list[str]:
+def _rule_ids(rules: tuple[RuleInfo, ...], found: tuple[Finding, ...]) -> list[str]:
     ids = sorted(r.id for r in rules)
     known = set(ids)
-    return ids + [rid for rid in dict.fromkeys(f.rule_id for f in report.findings) if rid not in known]
+    return ids + [rid for rid in dict.fromkeys(f.rule_id for f in found) if rid not in known]
 
 
-def report_suite(report: Report, rules: tuple[RuleInfo, ...]) -> dict[str, Any]:
+def report_suite(
+    report: Report, rules: tuple[RuleInfo, ...], fail_on: Severity = Severity.high
+) -> dict[str, Any]:
     p = report.programme
+    found = reported(report, fail_on)
     cases = [
-        _case(p.id, rule_id, p.source, [f for f in report.findings if f.rule_id == rule_id])
-        for rule_id in _rule_ids(rules, report)
+        _case(p.id, rule_id, p.source, [f for f in found if f.rule_id == rule_id], fail_on)
+        for rule_id in _rule_ids(rules, found)
     ]
     properties = [
         ("programme", p.name),
@@ -97,6 +120,7 @@ def error_suite(e: FileError) -> dict[str, Any]:
         "failures": [],
         "skipped": None,
         "error": {"message": xml_text(e.message), "type": FILE_ERROR, "text": xml_text(e.text)},
+        "warnings": "",
     }
     properties = [("source", e.source)] + ([("field", e.field)] if e.field else [])
     return _suite(e.source, e.source, [case], properties)
@@ -117,12 +141,42 @@ def _suite(
     }
 
 
-def _context(run: Run) -> dict[str, Any]:
-    suites = [
-        error_suite(o) if isinstance(o, FileError) else report_suite(o, run.rules) for o in run.outcomes
-    ]
-    totals = {key: sum(s[key] for s in suites) for key in ("tests", "failures", "errors", "skipped")}
-    return {"suites": suites, "totals": totals}
+class JunitWriter:
+    def __init__(self, out: Out) -> None:
+        from govcheck.templating import report_environment
+
+        self.out = out
+        self.template = report_environment().get_template("junit.xml.j2")
+        self.spool = tempfile.SpooledTemporaryFile(SPOOL_BYTES, mode="w+", encoding="utf-8", newline="\n")
+        self.totals = dict.fromkeys(TOTALS, 0)
+        self.rules: tuple[RuleInfo, ...] = ()
+        self.fail_on = Severity.high
+
+    def start(self, meta: Meta) -> None:
+        self.rules = meta.rules
+        self.fail_on = meta.fail_on
+
+    def outcome(self, outcome: Outcome) -> None:
+        suite = (
+            error_suite(outcome)
+            if isinstance(outcome, FileError)
+            else report_suite(outcome, self.rules, self.fail_on)
+        )
+        for key in TOTALS:
+            self.totals[key] += suite[key]
+        self.spool.write(self.template.render(s=suite))
+
+    def finish(self, summary: Summary) -> None:
+        t = self.totals
+        self.out.write(
+            '<?xml version="1.0" encoding="UTF-8"?>\n'
+            f'<testsuites name="govcheck" tests="{t["tests"]}" failures="{t["failures"]}" '
+            f'errors="{t["errors"]}" skipped="{t["skipped"]}">\n'
+        )
+        self.spool.seek(0)
+        shutil.copyfileobj(self.spool, self.out)
+        self.spool.close()
+        self.out.write("</testsuites>\n")
 
 
-FORMAT = Format(name="junit", template="junit.xml.j2", context=_context, suffix=".xml")
+FORMAT = Format(name="junit", writer=JunitWriter, suffix=".xml")

@@ -1,41 +1,39 @@
-"""The Markdown report, written the way the NAO writes: findings, a conclusion, recommendations."""
+"""The Markdown report, written the way the NAO writes: findings, a conclusion, recommendations.
+
+One template renders one outcome; reports are written as they arrive, separated by rules.
+"""
 
 from __future__ import annotations
 
-from typing import Any
-
 from govcheck.formats import Format
-from govcheck.report import Run
+from govcheck.formats.stream import Meta, Out, Summary
+from govcheck.report import Outcome
+from govcheck.vocab import RATING_MEANING, VFM_SENTENCES, letters
 
-VFM_SENTENCES = {
-    "not_achieved": "has not achieved value for money to date",
-    "at_risk": "is at risk of not achieving value for money",
-    "not_yet_determinable": (
-        "cannot yet be shown to achieve value for money: no benefits were due by the assessment date"
-    ),
-    "achieved": "is, on the evidence given, on course to achieve value for money",
-}
-RATING_MEANING = {
-    "Green": "successful delivery appears highly likely",
-    "Amber/Green": "successful delivery appears probable, with constant attention",
-    "Amber": "successful delivery appears feasible, but significant issues need management attention",
-    "Amber/Red": "successful delivery is in doubt, with major risks in several key areas",
-    "Red": "successful delivery appears unachievable without urgent action",
-}
+__all__ = ["FORMAT", "RATING_MEANING", "VFM_SENTENCES", "letters"]  # html.py imports these from here
 
 
-def letters(n: int) -> str:
-    """a, b, ... z, aa, ab: the lettering of NAO recommendations."""
-    out = ""
-    n += 1
-    while n:
-        n, rest = divmod(n - 1, 26)
-        out = chr(ord("a") + rest) + out
-    return out
+class MarkdownWriter:
+    def __init__(self, out: Out) -> None:
+        from govcheck.templating import report_environment
+
+        self.out = out
+        self.template = report_environment().get_template("report.md.j2")
+        self.count = 0
+
+    def start(self, meta: Meta) -> None:
+        pass
+
+    def outcome(self, outcome: Outcome) -> None:
+        if self.count:
+            self.out.write("---\n\n")
+        self.count += 1
+        self.out.write(
+            self.template.render(o=outcome, vfm=VFM_SENTENCES, meaning=RATING_MEANING, letters=letters)
+        )
+
+    def finish(self, summary: Summary) -> None:
+        pass
 
 
-def _context(run: Run) -> dict[str, Any]:
-    return {"run": run, "vfm": VFM_SENTENCES, "meaning": RATING_MEANING, "letters": letters}
-
-
-FORMAT = Format(name="markdown", template="report.md.j2", context=_context, suffix=".md")
+FORMAT = Format(name="markdown", writer=MarkdownWriter, suffix=".md")

@@ -3,6 +3,11 @@
 One SARIF run per govcheck run: the rule catalogue as the driver's rules, one result per finding
 (waived and baselined ones carry a suppression), and files that could not be checked as
 tool execution notifications.
+
+Levels follow the run's verdict: `error` for exactly the active findings at or above
+`--fail-on`, `warning` for other findings of medium severity or above, `note` for the rest.
+Results are written as they arrive; the driver's rules and the invocation (exit code,
+notifications) follow them, since only then is everything known.
 """
 
 from __future__ import annotations
@@ -14,7 +19,9 @@ from urllib.parse import quote
 
 from govcheck.formats import Format
 from govcheck.formats.fingerprint import FILE_ERROR, VERSION, posix_path, report_fingerprints
-from govcheck.report import FileError, Finding, Location, Report, RuleInfo, Run
+from govcheck.formats.jsontext import ArrayWriter, indented
+from govcheck.formats.stream import Meta, Out, Summary, reported
+from govcheck.report import FileError, Finding, Location, Outcome, Report, RuleInfo
 from govcheck.rule import Severity
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -26,17 +33,11 @@ NOTIFICATIONS = (
     {"id": NOTICE, "shortDescription": {"text": "A run-level notice, e.g. an expired or unused waiver."}},
 )
 
-LEVELS = {
-    Severity.critical: "error",
-    Severity.high: "error",
-    Severity.medium: "warning",
-    Severity.low: "note",
-    Severity.info: "note",
-}
 
-
-def level(severity: Severity) -> str:
-    return LEVELS[severity]
+def level(severity: Severity, fail_on: Severity = Severity.high, *, active: bool = True) -> str:
+    if active and severity.rank >= fail_on.rank:
+        return "error"
+    return "warning" if severity.rank >= Severity.medium.rank else "note"
 
 
 def rule_name(rule_id: str) -> str:
@@ -57,15 +58,16 @@ def artifact_uri(file: str) -> str:
     return quote(posix_path(file), safe="/")
 
 
-def rule_json(rule: RuleInfo) -> dict[str, Any]:
+def rule_json(rule: RuleInfo, fail_on: Severity = Severity.high) -> dict[str, Any]:
     return {
         "id": rule.id,
         "name": rule_name(rule.id),
         "shortDescription": {"text": rule.title},
         "fullDescription": {"text": rule.description},
         "help": {"text": rule.description},
-        "helpUri": help_uri(rule.id),
-        "defaultConfiguration": {"level": level(rule.severity)},
+        # Rules outside the catalogue (evidence gaps, internal errors) have no section of their own.
+        "helpUri": help_uri(rule.id) if rule.source else RULE_DOCS,
+        "defaultConfiguration": {"level": level(rule.severity, fail_on)},
         "properties": {
             "severity": rule.severity.value,
             "category": rule.category,
@@ -110,11 +112,13 @@ def location_json(loc: Location) -> dict[str, Any]:
     }
 
 
-def result_json(f: Finding, report: Report, rule_index: int, fingerprint: str) -> dict[str, Any]:
+def result_json(
+    f: Finding, report: Report, rule_index: int, fingerprint: str, fail_on: Severity = Severity.high
+) -> dict[str, Any]:
     out: dict[str, Any] = {
         "ruleId": f.rule_id,
         "ruleIndex": rule_index,
-        "level": level(f.severity),
+        "level": level(f.severity, fail_on, active=f.active),
         "message": {"text": f.message},
         "locations": [location_json(f.location)],
         "partialFingerprints": {VERSION: fingerprint},
@@ -159,53 +163,71 @@ def error_json(e: FileError) -> dict[str, Any]:
     return out
 
 
-def sarif_json(run: Run) -> dict[str, Any]:
-    rules = sorted(run.rules, key=lambda r: r.id)
-    known = {r.id for r in rules}
-    for report in run.reports:
-        for f in report.findings:
-            if f.rule_id not in known:
-                known.add(f.rule_id)
-                rules.append(_rule_from_finding(f))
-    index = {r.id: i for i, r in enumerate(rules)}
-    results = [
-        result_json(f, report, index[f.rule_id], fp)
-        for report in run.reports
-        for f, fp in zip(report.findings, report_fingerprints(report), strict=True)
-    ]
-    notifications = [error_json(e) for e in run.errors]
-    notifications += [
-        {"level": "warning", "message": {"text": n}, "descriptor": {"id": NOTICE, "index": 1}}
-        for n in run.notices
-    ]
-    invocation: dict[str, Any] = {"executionSuccessful": not run.errors, "exitCode": run.exit_code}
-    if notifications:
-        invocation["toolExecutionNotifications"] = notifications
-    return {
-        "$schema": SCHEMA_URI,
-        "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {
-                    "driver": {
-                        "name": "govcheck",
-                        "version": run.govcheck_version,
-                        "informationUri": INFORMATION_URI,
-                        "rules": [rule_json(r) for r in rules],
-                        "notifications": list(NOTIFICATIONS),
-                    }
-                },
-                "invocations": [invocation],
-                # PyYAML counts columns in characters, not UTF-16 code units (SARIF's default).
-                "columnKind": "unicodeCodePoints",
-                "results": results,
+class SarifWriter:
+    def __init__(self, out: Out) -> None:
+        self.out = out
+        self.results = ArrayWriter(out, 3, sort_keys=True)
+        self.fail_on = Severity.high
+        self.version = ""
+        self.rules: list[RuleInfo] = []
+        self.index: dict[str, int] = {}
+        self.notifications: list[dict[str, Any]] = []
+        self.errors = 0
+
+    def start(self, meta: Meta) -> None:
+        self.fail_on = meta.fail_on
+        self.version = meta.govcheck_version
+        self.rules = sorted(meta.rules, key=lambda r: r.id)
+        self.index = {r.id: i for i, r in enumerate(self.rules)}
+        self.out.write(
+            "{\n"
+            f'  "$schema": {json.dumps(SCHEMA_URI)},\n'
+            '  "version": "2.1.0",\n'
+            '  "runs": [\n'
+            "    {\n"
+            # PyYAML counts columns in characters, not UTF-16 code units (SARIF's default).
+            '      "columnKind": "unicodeCodePoints",\n'
+            '      "results": '
+        )
+        self.results.open()
+
+    def outcome(self, outcome: Outcome) -> None:
+        if isinstance(outcome, FileError):
+            self.errors += 1
+            self.notifications.append(error_json(outcome))
+            return
+        shown = set(map(id, reported(outcome, self.fail_on)))
+        for f, fp in zip((*outcome.findings, *outcome.gaps), report_fingerprints(outcome), strict=True):
+            if id(f) not in shown:
+                continue
+            if f.rule_id not in self.index:
+                self.index[f.rule_id] = len(self.rules)
+                self.rules.append(_rule_from_finding(f))
+            self.results.item(result_json(f, outcome, self.index[f.rule_id], fp, self.fail_on))
+
+    def finish(self, summary: Summary) -> None:
+        self.results.close()
+        notifications = self.notifications + [
+            {"level": "warning", "message": {"text": n}, "descriptor": {"id": NOTICE, "index": 1}}
+            for n in summary.notices
+        ]
+        invocation: dict[str, Any] = {"executionSuccessful": not self.errors, "exitCode": summary.exit_code}
+        if notifications:
+            invocation["toolExecutionNotifications"] = notifications
+        tool = {
+            "driver": {
+                "name": "govcheck",
+                "version": self.version,
+                "informationUri": INFORMATION_URI,
+                "rules": [rule_json(r, self.fail_on) for r in self.rules],
+                "notifications": list(NOTIFICATIONS),
             }
-        ],
-    }
+        }
+        self.out.write(
+            f',\n      "tool": {indented(tool, 3, sort_keys=True)}'
+            f',\n      "invocations": {indented([invocation], 3, sort_keys=True)}'
+            "\n    }\n  ]\n}\n"
+        )
 
 
-def _context(run: Run) -> dict[str, Any]:
-    return {"document": json.dumps(sarif_json(run), indent=2, ensure_ascii=False, sort_keys=True)}
-
-
-FORMAT = Format(name="sarif", template="sarif.json.j2", context=_context, suffix=".sarif")
+FORMAT = Format(name="sarif", writer=SarifWriter, suffix=".sarif")

@@ -1,63 +1,86 @@
-"""The terminal report: rich markup from a template, printed by rich."""
+"""The terminal report: rich markup from a template, one outcome at a time, printed by rich.
+
+Waived and baselined findings are counted, not printed, unless `show_suppressed` is set
+(`--show-suppressed`): CI logs show what needs fixing.
+"""
 
 from __future__ import annotations
 
 import shutil
-from typing import Any
 
 from govcheck.formats import Format
-from govcheck.formats.markdown import RATING_MEANING, VFM_SENTENCES
-from govcheck.report import Run
+from govcheck.formats.stream import Meta, Out, Summary
+from govcheck.report import Outcome
+from govcheck.vocab import RATING_MEANING, RATING_STYLE, SEVERITY_STYLE, VFM_SENTENCES
 
-RATING_STYLE = {
-    "Green": "bold white on green",
-    "Amber/Green": "bold black on yellow3",
-    "Amber": "bold black on dark_orange",
-    "Amber/Red": "bold white on red3",
-    "Red": "bold white on red",
-}
-SEVERITY_STYLE = {
-    "critical": "bold white on red",
-    "high": "bold red",
-    "medium": "yellow",
-    "low": "cyan",
-    "info": "dim",
-}
+__all__ = ["FORMAT", "RATING_STYLE", "SEVERITY_STYLE", "console_width", "to_console_text"]
 
 
 def console_width() -> int:
     return min(shutil.get_terminal_size((100, 24)).columns, 120)
 
 
-def _context(run: Run) -> dict[str, Any]:
-    return {
-        "run": run,
-        "width": console_width(),
-        "rating_style": RATING_STYLE,
-        "severity_style": SEVERITY_STYLE,
-        "vfm": VFM_SENTENCES,
-        "meaning": RATING_MEANING,
-    }
+class TerminalWriter:
+    def __init__(self, out: Out) -> None:
+        from govcheck.templating import report_environment
+
+        self.out = out
+        self.template = report_environment().get_template("terminal.j2")
+        self.width = console_width()
+        self.show_suppressed = False
+        self.count = 0
+
+    def start(self, meta: Meta) -> None:
+        self.show_suppressed = meta.show_suppressed
+
+    def outcome(self, outcome: Outcome) -> None:
+        if self.count:
+            self.out.write("\n")
+        self.count += 1
+        self.out.write(
+            self.template.render(
+                o=outcome,
+                width=self.width,
+                show_suppressed=self.show_suppressed,
+                rating_style=RATING_STYLE,
+                severity_style=SEVERITY_STYLE,
+                vfm=VFM_SENTENCES,
+                meaning=RATING_MEANING,
+            )
+        )
+
+    def finish(self, summary: Summary) -> None:
+        pass
 
 
-FORMAT = Format(name="terminal", template="terminal.j2", context=_context, suffix=".txt")
+FORMAT = Format(name="terminal", writer=TerminalWriter, suffix=".txt", console=True)
 
 
 def to_console_text(markup: str, *, color: bool, width: int | None = None) -> str:
-    """Turn the template's rich markup into ANSI (colour) or plain text."""
-    from rich.console import Console
+    """Turn rich markup into ANSI (colour) or plain text."""
+    return ConsoleText(color=color, width=width).convert(markup)
 
-    console = Console(
-        record=True,
-        force_terminal=color,
-        no_color=not color,
-        width=width or 1000,
-        file=_Null(),
-        highlight=False,
-        soft_wrap=True,
-    )
-    console.print(markup, end="")
-    return console.export_text(styles=color)
+
+class ConsoleText:
+    """One rich console, reused to turn successive pieces of markup into text."""
+
+    def __init__(self, *, color: bool, width: int | None = None) -> None:
+        from rich.console import Console
+
+        self.color = color
+        self.console = Console(
+            record=True,
+            force_terminal=color,
+            no_color=not color,
+            width=width or 1000,
+            file=_Null(),
+            highlight=False,
+            soft_wrap=True,
+        )
+
+    def convert(self, markup: str) -> str:
+        self.console.print(markup, end="")
+        return self.console.export_text(styles=self.color, clear=True)
 
 
 class _Null:

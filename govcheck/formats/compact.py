@@ -1,0 +1,70 @@
+"""The compact format, for CI logs: one line per active finding, then a one-line summary.
+
+    FILE:LINE:COL: SEVERITY RULE-ID message
+    FILE:LINE:COL: FIELD: message          (a file that could not be checked)
+
+A file error is the error line govcheck prints on standard error, without its `govcheck: `
+prefix, so one problem-matcher pattern, `^(.+?):(\\d+):(\\d+): (.*)$`, reads both. Programme
+text is folded onto one line and control characters are escaped as `\\xNN`, so no message can
+forge a line or move the cursor. Evidence gaps follow a file's findings, as
+`SEVERITY evidence-gap`. Waived and baselined findings are counted in the summary.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from govcheck.formats import Format
+from govcheck.formats.stream import Meta, Out, Summary
+from govcheck.report import FileError, Outcome
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def one_line(text: Any) -> str:
+    """Text on one line: whitespace runs folded to a space, other control characters escaped."""
+    return _CONTROL.sub(_escape, " ".join(str(text).split()))
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+class CompactWriter:
+    def __init__(self, out: Out) -> None:
+        self.out = out
+        self.fail_on = "high"
+
+    def start(self, meta: Meta) -> None:
+        self.fail_on = meta.fail_on.value
+
+    def outcome(self, outcome: Outcome) -> None:
+        if isinstance(outcome, FileError):
+            self.out.write(one_line(outcome.text) + "\n")
+            return
+        for f in (*outcome.findings, *outcome.gaps):
+            if f.active:
+                loc = f.location
+                where = f"{one_line(loc.file)}:{loc.line}:{loc.column}"
+                self.out.write(f"{where}: {f.severity.value} {f.rule_id} {one_line(f.message)}\n")
+
+    def finish(self, summary: Summary) -> None:
+        counts = ", ".join(f"{n} {sev}" for sev, n in summary.by_severity.items() if n) or "no findings"
+        parts = [f"{_plural(summary.files, 'file')}: {counts}"]
+        if summary.gaps:
+            parts.append(f"{summary.gaps} evidence {'gap' if summary.gaps == 1 else 'gaps'}")
+        if summary.suppressed:
+            parts.append(f"{summary.suppressed} suppressed")
+        if summary.errors:
+            parts.append(f"{summary.errors} not checked")
+        parts.append(f"{summary.failing} at or above {self.fail_on}")
+        self.out.write("; ".join(parts) + f" (exit {summary.exit_code})\n")
+
+
+FORMAT = Format(name="compact", writer=CompactWriter, suffix=".txt")

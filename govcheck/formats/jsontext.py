@@ -1,0 +1,45 @@
+"""JSON written a piece at a time, laid out exactly as `json.dumps(indent=2)` lays it out."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from govcheck.formats.stream import Out
+
+_C1 = re.compile("[\x7f-\x9f]")
+
+
+def indented(value: Any, level: int, *, sort_keys: bool = False) -> str:
+    """`value` as indented JSON, to sit `level` levels deep in a larger indented document.
+
+    Text stays as it is (not \\u-escaped) except DEL and the C1 controls, which json.dumps
+    leaves raw and a terminal would act on: they are escaped, so the value is unchanged.
+    """
+    text = json.dumps(value, indent=2, ensure_ascii=False, sort_keys=sort_keys)
+    text = _C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    # JSON strings never hold a raw newline, so every newline here is layout.
+    return text.replace("\n", "\n" + "  " * level)
+
+
+class ArrayWriter:
+    """A JSON array written one item at a time, laid out as json.dumps(indent=2) lays it out."""
+
+    def __init__(self, out: Out, level: int = 0, *, sort_keys: bool = False) -> None:
+        self.out = out
+        self.level = level
+        self.sort_keys = sort_keys
+        self.count = 0
+
+    def open(self) -> None:
+        self.out.write("[")
+
+    def item(self, value: Any) -> None:
+        pad = "  " * (self.level + 1)
+        self.out.write(("\n" if self.count == 0 else ",\n") + pad)
+        self.out.write(indented(value, self.level + 1, sort_keys=self.sort_keys))
+        self.count += 1
+
+    def close(self) -> None:
+        self.out.write("\n" + "  " * self.level + "]" if self.count else "]")
