@@ -5,7 +5,7 @@ independent opinions on its forecasts, non-cash benefits and earlier snapshots (
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -271,7 +271,7 @@ def history(p: Programme) -> HistoryFacts:
     latest independent rating of any kind, a gateway review or the IPA's at an earlier snapshot."""
     views = _independent(p)
     view = views[-1] if views else None
-    independent = {
+    independent: dict[str, Any] = {
         "independent_ratings": len(views),
         "independent_rating": view[3] if view else None,
         "independent_rank": _rank(view[3]) if view else None,
@@ -298,7 +298,7 @@ def history(p: Programme) -> HistoryFacts:
         first_cost=float(first_cost) if first_cost is not None else None,
         cost_growth=round(now_cost / first_cost - 1, 4) if now_cost is not None and first_cost else None,
         end_slip_days=(now_end - dated[0]).days if dated and now_end else None,
-        previous_ipa_rating=ipa.rating.value if ipa else None,  # type: ignore[arg-type]
+        previous_ipa_rating=ipa.rating.value if ipa else None,
         previous_ipa_rank=_rank(ipa.rating.value) if ipa else None,
         previous_ipa_date=ipa_date.isoformat() if ipa_date else None,
         in_year_variance=(
