@@ -3,16 +3,9 @@
 from __future__ import annotations
 
 import os
-import sys
 from typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
-
-if sys.version_info < (3, 11) or sys.version_info >= (3, 13):
-    raise ImportError(
-        f"govcheck needs Python 3.11 or 3.12 (this is {sys.version_info.major}.{sys.version_info.minor}): "
-        "durable-rules, its rule engine, does not import on Python 3.13 or later"
-    )
 
 if TYPE_CHECKING:
     from govcheck.model import Programme

@@ -9,9 +9,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from govcheck.errors import RuleError
+from govcheck.errors import InputError, RuleError
+from govcheck.reading import read_bytes
 from govcheck.report import Finding, Outcome, Report, Suppression, suppress
-from govcheck.yamlsource import display_path
+from govcheck.yamlsource import decode, display_path
 
 VERSION = 1
 Key = tuple[str, str, str]
@@ -30,13 +31,17 @@ def baseline_document(outcomes: tuple[Outcome, ...]) -> str:
 def load_baseline(path: str | Path) -> tuple[str, set[Key]]:
     name = display_path(path)
     try:
-        document = json.loads(Path(path).read_text(encoding="utf-8"))
+        document = json.loads(decode(read_bytes(path, name), name))
         if document.get("govcheck_baseline") != VERSION:
             raise ValueError(f"expected govcheck_baseline: {VERSION}")
         return name, {(e["file"], e["rule_id"], e["path"]) for e in document["findings"]}
-    except FileNotFoundError:
-        raise RuleError("baseline file not found", file=name) from None
-    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError) as exc:
+    except InputError as exc:
+        if exc.message == "file not found":
+            raise RuleError("baseline file not found", file=name) from None
+        raise exc.recast(RuleError) from None
+    except RecursionError:
+        raise RuleError("not a govcheck baseline: JSON nested too deeply", file=name) from None
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise RuleError(f"not a govcheck baseline: {exc}", file=name) from None
 
 

@@ -2,25 +2,39 @@
 
 Each worker process builds its own Checker (and so its own engine) once, in the pool
 initialiser; the engine's C core never releases the GIL, so processes, not threads, scale.
+A worker that dies costs only the file that killed it: the files its pool had in hand are
+checked again one at a time, and the batch goes on with a fresh pool. A stop signal, in the
+main process or in a worker, terminates the pool (see govcheck.signals).
 """
 
 from __future__ import annotations
 
 import glob
+import itertools
 import os
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from collections.abc import Callable, Generator, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
+from govcheck import gctune
 from govcheck.catalogue import Catalogue, configure, load_catalogue
 from govcheck.checker import Checker, file_error
 from govcheck.errors import InputError
 from govcheck.report import FileError, Outcome
+from govcheck.signals import relay_to, signals_blocked
 from govcheck.yamlsource import display_path
 
 SUFFIXES = (".yaml", ".yml")
+#: Files per task, and tasks in flight per worker: enough to keep every worker busy and the
+#: traffic between processes small, few enough that the files to check again after a worker
+#: dies stay a few dozen.
+CHUNK = 16
+AHEAD = 3
+DIED = "the checker's worker process died while checking this file"
 
 
 @dataclass(frozen=True)
@@ -74,7 +88,9 @@ def expand(inputs: Sequence[str | os.PathLike[str]]) -> list[str | FileError]:
         text = os.fspath(item)
         path = Path(text)
         if path.is_dir():
-            found_any = sorted(p for p in path.rglob("*") if p.suffix in SUFFIXES and p.is_file())
+            # Anything named *.yaml but a directory (a FIFO or a device is reported, not skipped),
+            # except files named `_*`, which are not programmes (as in rules/).
+            found_any = sorted(p for p in path.rglob("*") if _programme_file(p))
             if not found_any:
                 out.append(_error(text, "no programme files (*.yaml, *.yml) in this directory"))
             for found in found_any:
@@ -90,6 +106,11 @@ def expand(inputs: Sequence[str | os.PathLike[str]]) -> list[str | FileError]:
     return out
 
 
+def _programme_file(path: Path) -> bool:
+    """In a directory, YAML files are programmes, except those named `_*` (as in rules/)."""
+    return path.suffix in SUFFIXES and not path.name.startswith("_") and not path.is_dir()
+
+
 def _error(name: str, message: str) -> FileError:
     return file_error(InputError(message, file=display_path(name)), name)
 
@@ -97,14 +118,16 @@ def _error(name: str, message: str) -> FileError:
 _worker: Checker | None = None
 
 
-def _init_worker(settings: Settings) -> None:
+def _init_worker(settings: Settings, parent: int) -> None:
     global _worker
+    relay_to(parent)
     _worker = settings.checker()
+    gctune.settle()
 
 
-def _check_one(path: str) -> Outcome:
+def _check_chunk(paths: list[str]) -> list[Outcome]:
     assert _worker is not None
-    return _safe_check(_worker, path)
+    return [_safe_check(_worker, p) for p in paths]
 
 
 def _safe_check(checker: Checker, path: str) -> Outcome:
@@ -132,6 +155,7 @@ def iter_check(
     results = _run(paths, settings, jobs, checker)
     for item in items:
         yield item if isinstance(item, FileError) else next(results)
+    next(results, None)  # let the worker pool shut down in order, not when it is collected
 
 
 def check_all(
@@ -154,26 +178,104 @@ def check_all(
 def _run(paths: list[str], settings: Settings, jobs: int, checker: Checker | None) -> Iterator[Outcome]:
     if jobs == 1 or len(paths) < 2:
         local = checker or settings.checker()
-        for p in paths:
-            yield _safe_check(local, p)
+        with gctune.batch() if len(paths) > 1 else nullcontext():
+            for p in paths:
+                yield _safe_check(local, p)
         return
-    chunk = max(1, min(64, len(paths) // (jobs * 8)))
-    done = 0
-    try:
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(settings,)) as pool:
-            for outcome in pool.map(_check_one, paths, chunksize=chunk):
-                done += 1
-                yield outcome
-    except BrokenProcessPool:
-        # A worker died (the engine is C code): finish the rest one by one, so that the file that
-        # killed it is reported as an error and every other file still gets its result.
-        for p in paths[done:]:
-            yield _isolated(p, settings)
+    size = max(1, min(CHUNK, len(paths) // (jobs * 8)))
+    chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
+    position = 0
+    with gctune.batch():
+        while position < len(chunks):
+            position = yield from _pooled(chunks, position, settings, jobs)
 
 
-def _isolated(path: str, settings: Settings) -> Outcome:
+def _pool(settings: Settings, jobs: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(settings, os.getpid()))
+
+
+def _pooled(
+    chunks: list[list[str]], start: int, settings: Settings, jobs: int
+) -> Generator[Outcome, None, int]:
+    """Check chunks from `start` with a pool of `jobs` workers, a few chunks ahead of what has
+    been yielded. Returns where to go on from: the end or, when a worker died, the chunk after
+    those the pool had in hand (see _recover)."""
+    window: deque[tuple[int, Future[list[Outcome]]]] = deque()
+    upcoming = iter(range(start, len(chunks)))
+    pool = _pool(settings, jobs)
+    broken = False
     try:
-        with ProcessPoolExecutor(max_workers=1, initializer=_init_worker, initargs=(settings,)) as pool:
-            return pool.submit(_check_one, path).result()
-    except BrokenProcessPool:
-        return _error(path, "the rule engine crashed on this file")
+        for i in itertools.islice(upcoming, jobs * AHEAD):
+            window.append((i, _submit(pool, _check_chunk, chunks[i])))
+        while window:
+            i, future = window[0]
+            try:
+                outcomes = future.result()
+            except BrokenProcessPool:
+                broken = True
+                break
+            window.popleft()
+            following = next(upcoming, None)
+            if following is not None:
+                window.append((following, _submit(pool, _check_chunk, chunks[following])))
+            yield from outcomes
+    except GeneratorExit:  # the caller stopped early: no need to finish what is queued
+        if window:
+            _terminate(pool)
+        raise
+    except BaseException:
+        _terminate(pool)
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    if not broken:
+        return len(chunks)
+    yield from _recover(list(window), chunks, settings)
+    return window[-1][0] + 1
+
+
+def _recover(
+    held: list[tuple[int, Future[list[Outcome]]]], chunks: list[list[str]], settings: Settings
+) -> Iterator[Outcome]:
+    """After a worker died: the chunks the pool finished keep their results; the others are
+    checked again one file at a time in a single worker, so that a file that kills it again is
+    reported in its place (and the next file gets a new worker)."""
+    pool: ProcessPoolExecutor | None = None
+    try:
+        for j, future in held:
+            if future.done() and not future.cancelled() and future.exception() is None:
+                yield from future.result()
+                continue
+            for path in chunks[j]:
+                pool = pool or _pool(settings, 1)
+                try:
+                    yield _submit(pool, _check_chunk, [path]).result()[0]
+                except BrokenProcessPool:
+                    yield _error(path, DIED)
+                    pool.shutdown(wait=True)
+                    pool = None
+    except BaseException:
+        if pool is not None:
+            _terminate(pool)
+        raise
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _submit(
+    pool: ProcessPoolExecutor, fn: Callable[[list[str]], list[Outcome]], arg: list[str]
+) -> Future[list[Outcome]]:
+    with signals_blocked():  # a worker may be started here
+        return pool.submit(fn, arg)
+
+
+def _terminate(pool: ProcessPoolExecutor) -> None:
+    """Stop the workers now, on the way out of an interrupted run: waiting for them to finish
+    their queue could take as long as the batch. The caller's shutdown then collects them."""
+    stop = getattr(pool, "terminate_workers", None)  # Python 3.14
+    if stop is not None:
+        stop()
+    else:
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
+            process.terminate()

@@ -21,7 +21,7 @@ from typing import Any
 import jinja2
 import jinja2.nodes
 
-from govcheck import conditions
+from govcheck import cache, conditions
 from govcheck.errors import InputError, RuleError
 from govcheck.facts import fact_fields
 from govcheck.model import Programme
@@ -30,7 +30,7 @@ from govcheck.resources import rules_dir
 from govcheck.rule import Category, Conclusions, Rule, Severity
 from govcheck.templating import rule_environment
 from govcheck.validation import fields_at, validate
-from govcheck.yamlsource import Source, load
+from govcheck.yamlsource import Source, display_path, load
 
 TEMPLATE_NAMES = frozenset({"fact", "programme"})
 
@@ -148,36 +148,79 @@ def rule_files(directory: Path) -> list[Path]:
 def load_catalogue(
     extra_dirs: Sequence[str | os.PathLike[str]] = (), *, builtin: bool = True, packs: bool = True
 ) -> Catalogue:
-    """Load the bundled rules (unless `builtin` is false), installed packs and `extra_dirs`."""
+    """Load the bundled rules (unless `builtin` is false), installed packs and `extra_dirs`.
+
+    A catalogue loaded before from the same rule files by the same govcheck comes from the
+    cache (see govcheck.cache) and is validated again as data, not re-read from YAML.
+    """
     dirs = (
         ([rules_dir()] if builtin else [])
         + (installed_packs() if packs else [])
         + [Path(d) for d in extra_dirs]
     )
+    # Each rule file, with the directory it is in and its name there: what the cache records.
+    files = [(i, p, p.relative_to(d).as_posix()) for i, d in enumerate(dirs) for p in rule_files(d)]
+    conclusions_file = rules_dir() / "_conclusions.yaml"
+    key = cache.files_key([conclusions_file], dirs)
+    if key is not None:
+        stored = cache.read("catalogue", key)
+        if stored is not None:
+            hit = _from_cache(stored, files, conclusions_file)
+            if hit is not None:
+                return hit
     env = rule_environment()
     seen: dict[str, LoadedRule] = {}
-    for directory in dirs:
-        for path in rule_files(directory):
-            loaded = load_rule(path, env)
-            if loaded.rule.id in seen:
-                raise RuleError(
-                    f"duplicate rule id {loaded.rule.id!r}; also defined in {seen[loaded.rule.id].path}",
-                    file=loaded.path,
-                    line=loaded.line,
-                    field="id",
-                )
-            seen[loaded.rule.id] = loaded
-    conclusions_file = rules_dir() / "_conclusions.yaml"
+    stored_rules = []
+    for index, path, name in files:
+        loaded, data = _load_rule(path, env)
+        if loaded.rule.id in seen:
+            raise RuleError(
+                f"duplicate rule id {loaded.rule.id!r}; also defined in {seen[loaded.rule.id].path}",
+                file=loaded.path,
+                line=loaded.line,
+                field="id",
+            )
+        seen[loaded.rule.id] = loaded
+        stored_rules.append([index, name, loaded.line, data])
     source = _load(conclusions_file)
     table = validate(Conclusions, source, RuleError)
     for topic in ("value_for_money", "rating"):
         for i, line in enumerate(getattr(table, topic)):
             if line.programme is not None:
                 _check_condition(line.programme, source, f"/{topic}/{i}/programme")
+    if key is not None:
+        cache.write("catalogue", key, {"rules": stored_rules, "conclusions": source.data})
     return Catalogue(
         rules=tuple(sorted(seen.values(), key=lambda r: r.rule.id)),
         conclusions=table,
         conclusions_path=source.path,
+    )
+
+
+def _from_cache(
+    stored: Any, files: Sequence[tuple[int, Path, str]], conclusions_file: Path
+) -> Catalogue | None:
+    """Re-validate a cached catalogue as data; None (rebuild it) if anything is amiss."""
+    try:
+        if [(e[0], e[1]) for e in stored["rules"]] != [(i, name) for i, _, name in files]:
+            return None
+        env = rule_environment()
+        rules = []
+        for (_, path, _), (_, _, line, data) in zip(files, stored["rules"], strict=True):
+            rule = Rule.model_validate(data)
+            if rule.id != path.stem or not isinstance(line, int):
+                return None
+            pattern = conditions.compile_condition(rule.when)
+            rules.append(LoadedRule(rule=rule, path=display_path(path), line=line, pattern=pattern, env=env))
+        table = Conclusions.model_validate(stored["conclusions"])
+    except (KeyError, TypeError, ValueError):  # pydantic's ValidationError is a ValueError
+        return None
+    if len({r.rule.id for r in rules}) != len(rules):
+        return None
+    return Catalogue(
+        rules=tuple(sorted(rules, key=lambda r: r.rule.id)),
+        conclusions=table,
+        conclusions_path=display_path(conclusions_file),
     )
 
 
@@ -189,7 +232,11 @@ def _load(path: Path) -> Source:
 
 
 def load_rule(path: Path, env: jinja2.Environment | None = None) -> LoadedRule:
-    env = env or rule_environment()
+    return _load_rule(path, env or rule_environment())[0]
+
+
+def _load_rule(path: Path, env: jinja2.Environment) -> tuple[LoadedRule, Any]:
+    """A rule file checked and compiled, and the data it was validated from."""
     source = _load(path)
     rule = validate(Rule, source, RuleError)
     line = source.locate("/id")[1].line
@@ -221,9 +268,8 @@ def load_rule(path: Path, env: jinja2.Environment | None = None) -> LoadedRule:
             raise fail(f"template error: {exc.message}", f"/{name}", (exc.lineno or 1) - 1) from None
         if problem:
             raise fail(problem, f"/{name}")
-    return LoadedRule(
-        rule=rule, path=source.path, line=line, pattern=conditions.compile_condition(rule.when), env=env
-    )
+    pattern = conditions.compile_condition(rule.when)
+    return LoadedRule(rule=rule, path=source.path, line=line, pattern=pattern, env=env), source.data
 
 
 def _template_problem(env: jinja2.Environment, text: str) -> str | None:

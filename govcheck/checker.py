@@ -319,34 +319,23 @@ def _engine_conclusions(catalogue: Catalogue) -> list[EngineConclusion]:
     found = []
     for topic in ("value_for_money", "rating"):
         for i, line in enumerate(getattr(catalogue.conclusions, topic)):
-            pattern: dict[str, Any]
+            common = {"id": f"{topic}:{i}", "topic": topic, "result": line.result, "trigger": line.trigger}
             if line.finding is not None:
-                parts: list[dict[str, Any]] = [{"$gte": {"rank": line.finding.min_severity.rank}}]
-                if line.finding.categories:
-                    cats = [{"category": c.value} for c in line.finding.categories]
-                    parts.append(cats[0] if len(cats) == 1 else {"$or": cats})
-                pattern = parts[0] if len(parts) == 1 else {"$and": parts}
-            elif line.areas is not None:
-                pattern = {
-                    "$and": [
-                        {"min_rank": line.areas.min_severity.rank},
-                        {"$gte": {"areas": line.areas.at_least}},
-                    ]
-                }
-            elif line.programme is not None:
-                pattern = compile_condition(line.programme)
-            else:
-                continue
-            found.append(
-                EngineConclusion(
-                    id=f"{topic}:{i}",
-                    topic=topic,
-                    result=line.result,
-                    trigger=line.trigger,
-                    pattern=pattern,
-                    min_rank=line.areas.min_severity.rank if line.areas else 0,
+                found.append(
+                    EngineConclusion(
+                        **common,
+                        min_rank=line.finding.min_severity.rank,
+                        categories=tuple(c.value for c in line.finding.categories),
+                    )
                 )
-            )
+            elif line.areas is not None:
+                found.append(
+                    EngineConclusion(
+                        **common, min_rank=line.areas.min_severity.rank, at_least=line.areas.at_least
+                    )
+                )
+            elif line.programme is not None:
+                found.append(EngineConclusion(**common, pattern=compile_condition(line.programme)))
     return found
 
 

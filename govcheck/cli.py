@@ -1,16 +1,18 @@
 """The command line: parses arguments, calls the library, maps errors to exit codes.
 
 Exit codes: 0 no finding at or above the threshold; 1 findings at or above it; 2 invalid
-input, rules, configuration or usage (one line on stderr naming file, line and field).
+input, rules, configuration or usage (one line on stderr naming file, line and field);
+130 interrupted (Ctrl-C, SIGINT); 143 terminated (SIGTERM).
 """
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
@@ -18,6 +20,7 @@ from govcheck import __version__
 from govcheck.errors import GovcheckError
 from govcheck.importers.command import import_group
 from govcheck.rule import Severity
+from govcheck.signals import Interrupted, ignore_stop_signals, stop_on_signals
 
 if TYPE_CHECKING:
     from govcheck.report import Outcome
@@ -33,7 +36,42 @@ def fail(exc: GovcheckError | str) -> NoReturn:
     raise SystemExit(EXIT_INVALID)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Main(click.Group):
+    """The command group, run so that faults end in an exit code and one line, not a traceback:
+    Ctrl-C exits 130 and SIGTERM 143 (128 + the signal) whichever process gets the signal,
+    text the output encoding cannot show is escaped, and an engine that cannot be imported is
+    named with its fix (exit 2)."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        _escape_unencodable()
+        try:
+            with stop_on_signals():
+                return super().main(*args, **kwargs)
+        except Interrupted as stop:
+            ignore_stop_signals()
+            _say(f"govcheck: interrupted by {stop.name}")
+            raise SystemExit(stop.exit_code) from None
+        except ImportError as exc:
+            if not str(exc).startswith("govcheck: "):
+                raise
+            _say(str(exc))
+            raise SystemExit(EXIT_INVALID) from None
+
+
+def _escape_unencodable() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+            stream.reconfigure(errors="backslashreplace")
+
+
+def _say(line: str) -> None:
+    try:
+        click.echo(line, err=True)
+    except (OSError, ValueError):  # standard error closed: the exit code still tells
+        pass
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="govcheck")
 def main() -> None:
     """Check public-sector programme descriptions against governance rules."""

@@ -5,17 +5,21 @@ Validated like programme files, with the same one-line errors.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from govcheck.errors import InputError, RuleError
+from govcheck.reading import read_bytes
 from govcheck.rule import Severity
 from govcheck.validation import validate
-from govcheck.yamlsource import Source, display_path, load
+from govcheck.yamlsource import Source, decode, display_path, load
 
 CONFIG_NAMES = (".govcheck.yaml", ".govcheck.yml")
+_TOML_WHERE = re.compile(r"\s*\(at line (\d+), column (\d+)\)")
 
 
 class Config(BaseModel):
@@ -39,23 +43,37 @@ class Config(BaseModel):
 
 
 def find_config(start: Path | None = None) -> Path | None:
-    """The nearest configuration in `start` (the working directory) or its parents."""
+    """The nearest configuration in `start` (the working directory) or its parents.
+
+    A pyproject.toml counts when it has a [tool.govcheck] table; one that cannot be parsed is
+    an error, not silently skipped, or the settings it holds would vanish without a word.
+    """
     here = (start or Path.cwd()).resolve()
     for directory in (here, *here.parents):
         for name in CONFIG_NAMES:
-            if (directory / name).is_file():
+            if (directory / name).exists():  # read, and refused there, even if not a regular file
                 return directory / name
         pyproject = directory / "pyproject.toml"
-        if pyproject.is_file() and _has_tool_section(pyproject):
+        if pyproject.exists() and "govcheck" in _read_toml(pyproject).get("tool", {}):
             return pyproject
     return None
 
 
-def _has_tool_section(path: Path) -> bool:
+def _read_toml(path: Path) -> dict[str, Any]:
+    name = display_path(path)
     try:
-        return "govcheck" in tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {})
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return False
+        return tomllib.loads(decode(read_bytes(path, name), name))
+    except InputError as exc:
+        raise exc.recast(RuleError) from None
+    except tomllib.TOMLDecodeError as exc:
+        text = str(exc)
+        where = _TOML_WHERE.search(text)
+        raise RuleError(
+            f"TOML syntax error: {_TOML_WHERE.sub('', text).strip()}",
+            file=name,
+            line=int(where.group(1)) if where else None,
+            column=int(where.group(2)) if where else None,
+        ) from None
 
 
 def load_config(path: Path | None) -> Config:
@@ -63,10 +81,9 @@ def load_config(path: Path | None) -> Config:
         return Config()
     base = str(path.resolve().parent)
     if path.name == "pyproject.toml":
-        try:
-            table = tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {}).get("govcheck", {})
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            raise RuleError(f"cannot read configuration: {exc}", file=display_path(path)) from None
+        table = _read_toml(path).get("tool", {}).get("govcheck", {})
+        if not isinstance(table, dict):
+            raise RuleError("[tool.govcheck] must be a table", file=display_path(path))
         source = Source(path=display_path(path), data=dict(table))
     else:
         try:

@@ -3,32 +3,43 @@
 It keeps the engine inside the narrow pattern where it is safe: facts not events, one
 session per document deleted afterwards, a sentinel fact so that a clean document never
 reaches the engine's crash on deleting an untouched session, a discriminator (`kind`) in
-every pattern so no rule can match the engine's own state fact, exceptions raised from the
-returned state, and no global host or timer threads. One Engine per process; build it once
-(for example in a worker initialiser) and call `run` for each document.
+every pattern so no rule can match the engine's own state fact, and actions run synchronously
+through the engine's C interface (no global host, no timer threads; an action that raises is
+abandoned and its exception raised). One Engine per process; build it once (for example in a
+worker initialiser) and call `run` for each document.
 """
 
 from __future__ import annotations
 
 import copy
 import itertools
+import json
+import shlex
 import sys
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from govcheck.errors import EngineError
 
-if sys.version_info >= (3, 13):  # pragma: no cover - exercised only on unsupported Pythons
+#: How to rebuild the engine for this interpreter where its released sdist needs help: on
+#: Python 3.13 and later it calls PyEval_CallObject, which 3.13 removed; the macro maps it onto
+#: its replacement, and pip must not reuse a wheel it built earlier without it.
+ENGINE_FIX = (
+    f"CPPFLAGS=-DPyEval_CallObject=PyObject_CallObject {shlex.quote(sys.executable)} -m pip install "
+    "--no-cache-dir --force-reinstall --no-deps durable-rules==2.0.28"
+)
+
+try:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import durable_rules_engine as _rules
+except ImportError as exc:  # pragma: no cover - exercised only with a broken engine build
     raise ImportError(
-        "govcheck needs Python 3.11 or 3.12: durable-rules, its rule engine, does not import on 3.13+"
-    )
-
-import warnings
-
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore", DeprecationWarning)
-    from durable import engine as _durable
+        f"govcheck: the rule engine durable-rules does not import on Python "
+        f"{sys.version_info.major}.{sys.version_info.minor} ({exc}); rebuild it with: {ENGINE_FIX}"
+    ) from None
 
 Pattern = dict[str, Any]
 RULESET = "govcheck"
@@ -50,14 +61,18 @@ class EngineRule:
 
 @dataclass(frozen=True)
 class EngineConclusion:
-    """A conclusion rule, fed by finding facts, area tallies or the programme fact."""
+    """A conclusion line: fires on the findings tally ("finding": some finding at or above
+    `min_rank`, in one of `categories` if any are given; "areas": findings at or above
+    `min_rank` in at least `at_least` categories) or on the programme fact (`pattern`)."""
 
     id: str
     topic: str
     result: str
     trigger: str  # "finding" | "areas" | "programme"
-    pattern: Pattern
-    min_rank: int = 0  # for "areas": the severity rank its tally counts from
+    pattern: Pattern = field(default_factory=dict)
+    min_rank: int = 0
+    categories: tuple[str, ...] = ()
+    at_least: int = 0
 
 
 @dataclass
@@ -68,137 +83,135 @@ class Outcome:
     conclusions: dict[str, dict[str, set[str]]] = field(default_factory=dict)
 
 
-class _SyncHost(_durable.Host):  # type: ignore[misc]
-    """A host without the timer threads that would run actions later and elsewhere."""
+class _Ruleset:
+    """One ruleset driven directly through the engine's C interface, synchronously.
 
-    def _run(self) -> None:
-        pass
+    durable's Python host would, for every action, decode the matched facts, re-encode the
+    session state and re-assert it (which is also what lets a careless rule match the state
+    fact forever). Actions here never change the state, so none of that is needed: an action
+    gets the engine's message as text and reads from it only what it uses.
+    """
+
+    def __init__(self, name: str, rules: dict[str, tuple[dict[str, Any], Callable[[str, str], None]]]):
+        definition = {rule: copy.deepcopy(spec) for rule, (spec, _) in rules.items()}
+        self._actions = {rule: action for rule, (_, action) in rules.items()}
+        self._handle = _rules.create_ruleset(name, json.dumps(definition, ensure_ascii=False))
+
+    def assert_facts(self, facts: list[Pattern]) -> None:
+        """Assert facts into their session and run every action they make ready, in order."""
+        _, state = _rules.assert_facts(self._handle, json.dumps(facts, ensure_ascii=False))
+        started = _rules.start_action_for_state(self._handle, state)
+        message = started[1] if started else None
+        while message:
+            name = message[2 : message.index('"', 2)]  # '{"<rule name>":{...}}'
+            try:
+                self._actions[name](name, message)
+            except BaseException:
+                _rules.abandon_action(self._handle, state)
+                raise
+            message = _rules.complete_and_start_action(self._handle, state)
+
+    def delete_state(self, sid: str) -> None:
+        _rules.delete_state(self._handle, sid)
 
 
 class Engine:
     def __init__(self, rules: Sequence[EngineRule], conclusions: Sequence[EngineConclusion]) -> None:
         self._rules = {r.id: r for r in rules}
         self._sessions = itertools.count()
-        self._outcome = Outcome()
-        self._areas: dict[int, set[str]] = {}
-        self._pending: list[Pattern] = []
-        self._kinds: set[str] = set()
+        self._fired: dict[str, None] = {}
+        self._conclusions: dict[str, dict[str, set[str]]] = {}
         self._thresholds = sorted({c.min_rank for c in conclusions if c.trigger == "areas"})
-        ruleset: dict[str, Any] = {}
+        named = {category for c in conclusions for category in c.categories}
+        self._categories = sorted({r.category for r in rules} | named)
+        ruleset: dict[str, tuple[dict[str, Any], Callable[[str, str], None]]] = {}
         for r in rules:
-            ruleset[f"r:{r.id}"] = {"all": [{"m": _kind("programme", r.pattern)}], "run": self._on_rule(r)}
+            ruleset[f"r:{r.id}"] = ({"all": [{"m": _kind("programme", r.pattern)}]}, self._on_rule(r))
         for c in conclusions:
-            ruleset[f"c:{c.id}"] = {
-                "all": [{"m": _kind(_FACT_KIND[c.trigger], c.pattern)}],
-                "run": self._on_conclusion(c),
-            }
+            kind = "programme" if c.trigger == "programme" else "findings"
+            ruleset[f"c:{c.id}"] = ({"all": [{"m": _kind(kind, _tally_pattern(c))}]}, self._on_conclusion(c))
         # The sentinel: a no-op action runs in every session, so the engine never deletes an
-        # untouched one (which crashes it), and queued actions are flushed synchronously.
-        # Facts that match nothing (a clean programme, an unconcluded finding) are normal here:
-        # the engine reports them as unhandled after running every action that did match.
-        noop: Callable[[Any], None] = lambda c: None  # noqa: E731
-        ruleset["sentinel"] = {"all": [{"m": {"kind": "end"}}], "run": noop}
-        self._host = _SyncHost()
-        # set_rulesets consumes the dict it is given (it deletes `run`); give it a copy.
-        self._host.set_rulesets({RULESET: _copy_ruleset(ruleset)})
+        # untouched one (which crashes it). Facts that match nothing (a clean programme) are
+        # normal here: the engine reports them as unhandled after queuing every action that did.
+        noop: Callable[[str, str], None] = lambda name, message: None  # noqa: E731
+        ruleset["sentinel"] = ({"all": [{"m": {"kind": "end"}}]}, noop)
+        self._ruleset = _Ruleset(RULESET, ruleset)
 
     def run(self, programme: Pattern) -> Outcome:
         """Evaluate one programme fact (nested dict of typed scalars) and return what fired."""
         sid = f"doc{next(self._sessions)}"
-        self._outcome, self._areas, self._pending, self._kinds = Outcome(), {}, [], set()
+        self._fired, self._conclusions = {}, {}
         try:
-            self._assert({**_readable(programme), "kind": "programme", "id": "programme", "sid": sid})
-            # Findings (and tallies of the areas they fall in) go back into the same session in
-            # one batch, where the conclusion rules consume them: one round trip, not one each.
-            if self._pending:
-                self._assert([{**f, "sid": sid} for f in self._pending])
-            self._assert({"kind": "end", "id": "end", "sid": sid})
+            self._assert([{**_readable(programme), "kind": "programme", "id": "programme", "sid": sid}])
+            # What the findings add up to goes back into the same session as one fact, where the
+            # conclusion rules match it: each conclusion line fires at most once. The sentinel
+            # closes the batch.
+            self._assert([self._tally(sid), {"kind": "end", "id": "end", "sid": sid}])
         finally:
             try:
-                self._host.delete_state(RULESET, sid)
+                self._ruleset.delete_state(sid)
             except Exception:  # noqa: BLE001 - a failed cleanup must not hide the real error
                 pass
-        outcome, self._outcome = self._outcome, Outcome()
-        for results in outcome.conclusions.values():
-            for result, because in results.items():
-                results[result] = self._resolve_areas(because, outcome.fired)
-        return outcome
+        return Outcome(fired=list(self._fired), conclusions=self._conclusions)
 
-    def _resolve_areas(self, because: set[str], fired: list[str]) -> set[str]:
-        """The rules a conclusion rests on: those behind each finding kind it matched, and for
-        an areas conclusion every finding at or above its severity threshold."""
-        resolved = set()
-        for marker in because:
-            if marker.startswith(_AREAS):
-                threshold = int(marker.removeprefix(_AREAS))
-                resolved.update(r for r in fired if self._rules[r].rank >= threshold)
-            else:
-                category, rank = marker.removeprefix(_KIND).rsplit(":", 1)
-                resolved.update(
-                    r
-                    for r in fired
-                    if self._rules[r].category == category and self._rules[r].rank == int(rank)
-                )
-        return resolved
+    def _tally(self, sid: str) -> Pattern:
+        """The findings as conclusion lines read them: the highest severity rank overall and per
+        category, and per severity threshold the number of categories with findings at or above it."""
+        ranks = dict.fromkeys(self._categories, -1)
+        for rule_id in self._fired:
+            rule = self._rules[rule_id]
+            ranks[rule.category] = max(ranks[rule.category], rule.rank)
+        tally: Pattern = {
+            "kind": "findings",
+            "id": "findings",
+            "sid": sid,
+            "top": max(ranks.values(), default=-1),
+        }
+        tally.update({f"rank_{c}": r for c, r in ranks.items()})
+        tally.update({f"areas_{t}": sum(r >= t for r in ranks.values()) for t in self._thresholds})
+        return tally
 
-    def _assert(self, fact: Pattern | list[Pattern]) -> None:
+    def _assert(self, facts: list[Pattern]) -> None:
         try:
-            if isinstance(fact, list):
-                state = self._host.assert_facts(RULESET, fact)
-            else:
-                state = self._host.assert_fact(RULESET, fact)
-        except (_durable.MessageNotHandledException, _durable.MessageObservedException):
-            return
+            self._ruleset.assert_facts(facts)
         except Exception as exc:
             raise EngineError(f"rule engine failed: {exc}") from exc
-        if isinstance(state, dict) and "exception" in state:
-            raise EngineError(f"rule engine action failed: {state['exception']}")
 
-    def _on_rule(self, rule: EngineRule) -> Callable[[Any], None]:
-        def run(c: Any) -> None:
+    def _on_rule(self, rule: EngineRule) -> Callable[[str, str], None]:
+        def run(name: str, message: str) -> None:
             # An `any` condition compiles to several engine paths; more than one may match.
-            if rule.id in self._outcome.fired:
-                return
-            self._outcome.fired.append(rule.id)
-            # One finding fact per category and severity: a conclusion line needs only to know
-            # that such a finding exists; which rules it rests on is resolved when the run ends.
-            kind = f"f:{rule.category}:{rule.rank}"
-            if kind not in self._kinds:
-                self._kinds.add(kind)
-                self._pending.append(
-                    {"kind": "finding", "id": kind, "rank": rule.rank, "category": rule.category}
-                )
-            for threshold in self._thresholds:
-                seen = self._areas.setdefault(threshold, set())
-                if rule.rank >= threshold and rule.category not in seen:
-                    seen.add(rule.category)
-                    self._pending.append(
-                        {
-                            "kind": "tally",
-                            "id": f"t:{threshold}:{len(seen)}",
-                            "min_rank": threshold,
-                            "areas": len(seen),
-                        }
-                    )
+            self._fired[rule.id] = None
 
         return run
 
-    def _on_conclusion(self, conclusion: EngineConclusion) -> Callable[[Any], None]:
-        def run(c: Any) -> None:
-            because = self._outcome.conclusions.setdefault(conclusion.topic, {}).setdefault(
-                conclusion.result, set()
-            )
+    def _on_conclusion(self, conclusion: EngineConclusion) -> Callable[[str, str], None]:
+        def run(name: str, message: str) -> None:
+            because = self._conclusions.setdefault(conclusion.topic, {}).setdefault(conclusion.result, set())
+            # The rules the line rests on: every finding its trigger counts.
             if conclusion.trigger == "finding":
-                because.add(f"{_KIND}{c.m.category}:{int(c.m.rank)}")
+                because.update(
+                    r
+                    for r in self._fired
+                    if self._rules[r].rank >= conclusion.min_rank
+                    and (not conclusion.categories or self._rules[r].category in conclusion.categories)
+                )
             elif conclusion.trigger == "areas":
-                because.add(f"{_AREAS}{int(c.m.min_rank)}")
+                because.update(r for r in self._fired if self._rules[r].rank >= conclusion.min_rank)
 
         return run
 
 
-_AREAS = "areas>="
-_KIND = "kind="
-_FACT_KIND = {"finding": "finding", "areas": "tally", "programme": "programme"}
+def _tally_pattern(c: EngineConclusion) -> Pattern:
+    """A conclusion line's trigger as a pattern on the findings tally (or, for a programme
+    trigger, the programme fact)."""
+    if c.trigger == "finding":
+        if not c.categories:
+            return {"$gte": {"top": c.min_rank}}
+        parts = [{"$gte": {f"rank_{category}": c.min_rank}} for category in c.categories]
+        return parts[0] if len(parts) == 1 else {"$or": parts}
+    if c.trigger == "areas":
+        return {"$gte": {f"areas_{c.min_rank}": c.at_least}}
+    return c.pattern
 
 
 def _readable(value: Any) -> Any:
@@ -219,10 +232,3 @@ def _readable(value: Any) -> Any:
 def _kind(kind: str, pattern: Pattern) -> Pattern:
     """Every pattern names the kind of fact it is for: the engine's state fact has none."""
     return {"$and": [{"kind": kind}, pattern]} if pattern else {"kind": kind}
-
-
-def _copy_ruleset(ruleset: dict[str, Any]) -> dict[str, Any]:
-    return {
-        name: {**{k: copy.deepcopy(v) for k, v in spec.items() if k != "run"}, "run": spec["run"]}
-        for name, spec in ruleset.items()
-    }

@@ -9,11 +9,11 @@ import datetime as dt
 import math
 import re
 import textwrap
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import jinja2
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.sandbox import ImmutableSandboxedEnvironment, safe_range
 
 from govcheck.resources import templates_dir
 
@@ -84,9 +84,95 @@ FILTERS = {
 }
 
 
+#: Steps (loop iterations over ranges, function calls, arithmetic) one rendering of a rule
+#: template may take: the bundled templates take under a hundred; nested loops over
+#: range(100000) would take ten thousand million, and stop here within a second.
+MAX_STEPS = 100_000
+#: The longest string or list a template may build with `*`, and the largest exponent of `**`.
+MAX_SIZE = 1_000_000
+MAX_EXPONENT = 1_000
+_BUDGET = "_govcheck_budget"
+
+
+class TemplateLimitError(Exception):
+    """A rule template went beyond the step or size limits of a rendering."""
+
+
+class _Budget:
+    __slots__ = ("_left",)
+
+    def __init__(self, steps: int) -> None:
+        self._left = steps
+
+    def _spend(self) -> None:
+        self._left -= 1
+        if self._left < 0:
+            raise TemplateLimitError(f"template rendering took over {MAX_STEPS:,} steps; stopped")
+
+
+def _budget(context: Any) -> _Budget:
+    budget = context.get(_BUDGET)
+    if not isinstance(budget, _Budget):
+        raise TemplateLimitError("rule templates are rendered with render() only")
+    return budget
+
+
+class _Range:
+    """range() for rule templates: sized like the sandbox's, each step paid for."""
+
+    __slots__ = ("_budget", "_range")
+
+    def __init__(self, budget: _Budget, rng: range) -> None:
+        self._budget, self._range = budget, rng
+
+    def __len__(self) -> int:
+        return len(self._range)
+
+    def __iter__(self) -> Iterator[int]:
+        for i in self._range:
+            self._budget._spend()
+            yield i
+
+
+@jinja2.pass_context
+def _bounded_range(context: Any, *args: int) -> _Range:
+    return _Range(_budget(context), safe_range(*args))
+
+
+class _BoundedTemplate(jinja2.Template):
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        return super().render(*args, **kwargs, **{_BUDGET: _Budget(MAX_STEPS)})
+
+
+class _RuleEnvironment(ImmutableSandboxedEnvironment):
+    """The sandbox, with every call, range step and `*` / `**` paid for from one budget per
+    rendering, so a rule template cannot hang the checker: going over raises TemplateLimitError,
+    which the checker reports as an internal-error finding."""
+
+    template_class = _BoundedTemplate
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        _budget(__context)._spend()
+        return super().call(__context, __obj, *args, **kwargs)
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        _budget(context)._spend()
+        if operator == "**" and isinstance(right, (int, float)) and abs(right) > MAX_EXPONENT:
+            raise TemplateLimitError(f"exponent {right} is over the template limit of {MAX_EXPONENT:,}")
+        if operator == "*":
+            sized, times = (left, right) if isinstance(right, int) else (right, left)
+            if isinstance(sized, (str, list, tuple)) and isinstance(times, int):
+                if len(sized) * times > MAX_SIZE:
+                    raise TemplateLimitError(f"a value of over {MAX_SIZE:,} items; stopped")
+        return super().call_binop(context, operator, left, right)
+
+
 def rule_environment() -> jinja2.Environment:
-    """For templates that come from rule files, built-in or from a rule pack: sandboxed."""
-    env = ImmutableSandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False)
+    """For templates that come from rule files, built-in or from a rule pack: sandboxed and
+    bounded (see _RuleEnvironment)."""
+    env = _RuleEnvironment(undefined=jinja2.StrictUndefined, autoescape=False)
+    env.globals["range"] = _bounded_range
     env.filters.update(FILTERS)
     return env
 

@@ -12,13 +12,13 @@ from typing import Any
 import yaml
 
 from govcheck.errors import InputError
+from govcheck.reading import MAX_BYTES, escape_name, read_bytes
 
 try:
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
-MAX_BYTES = 5 * 1024 * 1024
 MAX_NODES = 200_000
 MAX_DEPTH = 64
 MAX_EVENTS = 2 * MAX_NODES  # keys count here, not in MAX_NODES
@@ -86,12 +86,15 @@ class Source:
 
 
 def display_path(path: str | os.PathLike[str]) -> str:
-    """A path as users should see it: relative to the working directory when inside it."""
+    """A path as users should see it: relative to the working directory when inside it, and
+    escaped where its bytes are not UTF-8."""
     p = Path(path)
     try:
-        return p.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return p.as_posix()
+        # abspath, not resolve: a symlink is shown by the name the user gave, not its target.
+        shown = Path(os.path.abspath(p)).relative_to(Path.cwd().resolve()).as_posix()
+    except (ValueError, OSError):
+        shown = p.as_posix()
+    return escape_name(shown)
 
 
 def clip(text: str, limit: int = 80) -> str:
@@ -109,23 +112,9 @@ def escape_pointer_token(token: str) -> str:
 
 
 def read_text(path: str | os.PathLike[str], *, limit: int = MAX_BYTES) -> str:
-    """Read a file as UTF-8 text with the failures users hit turned into InputError."""
+    """Read a regular file (bounded) as UTF-8 text, with the failures users hit as InputError."""
     name = display_path(path)
-    p = Path(path)
-    try:
-        if p.is_dir():
-            raise InputError("is a directory, not a programme file", file=name)
-        size = p.stat().st_size
-        if size > limit:
-            raise InputError(f"file is {size:,} bytes; the limit is {limit:,}", file=name)
-        raw = p.read_bytes()
-    except FileNotFoundError:
-        raise InputError("file not found", file=name) from None
-    except PermissionError:
-        raise InputError("permission denied", file=name) from None
-    except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror or exc}", file=name) from None
-    return decode(raw, name)
+    return decode(read_bytes(path, name, limit=limit), name)
 
 
 def decode(raw: bytes, name: str) -> str:

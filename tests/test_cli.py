@@ -379,8 +379,8 @@ def test_compact_gives_one_line_per_active_finding_and_errors_in_the_error_shape
     assert lines[0] == error_line.removeprefix("govcheck: ")
     assert lines[0].startswith("broken.yaml:4:1: assessment_date: ")
     (report,) = json.loads(run_cli("check", "ngss.yaml", "-f", "json", cwd=tmp_path).stdout)
-    # Findings, then evidence gaps, each as one line.
-    active = [f for f in (*report["findings"], *report["gaps"]) if "suppressed" not in f]
+    # Active findings, one line each; evidence gaps below --fail-on are only counted.
+    active = [f for f in report["findings"] if "suppressed" not in f]
     assert report["gaps"] and len(lines) == 1 + len(active)
     for line, f in zip(lines[1:], active, strict=True):
         match = COMPACT_LINE.match(line)
@@ -392,6 +392,10 @@ def test_compact_gives_one_line_per_active_finding_and_errors_in_the_error_shape
     assert summary.startswith("2 files: ") and "1 suppressed" in summary and "1 not checked" in summary
     assert f"{len(report['gaps'])} evidence gaps" in summary
     assert summary.endswith("(exit 2)")
+    # Raised to fail the run, the gaps are listed too, after the findings.
+    raised = run_cli("check", "ngss.yaml", "-f", "compact", "--evidence-gaps", "high", cwd=tmp_path)
+    gap_lines = [line for line in raised.stdout.splitlines() if " high evidence-gap " in line]
+    assert len(gap_lines) == len(report["gaps"]) and raised.returncode == 1
 
 
 def test_compact_escapes_control_characters(tmp_path: Path) -> None:

@@ -181,12 +181,38 @@ def _huge_key(tmp: Path) -> tuple[str, Line, str]:
     return "key.yaml", 5, "unknown field"
 
 
+def _dev_zero(tmp: Path) -> tuple[str, Line, str]:
+    # Endless and zero-sized to stat: read without a bound it would fill memory.
+    return "/dev/zero", None, "not a regular file (a character device)"
+
+
+def _symlink_to_dev_zero(tmp: Path) -> tuple[str, Line, str]:
+    (tmp / "zero.yaml").symlink_to("/dev/zero")
+    return "zero.yaml", None, "not a regular file (a character device)"
+
+
+def _fifo(tmp: Path) -> tuple[str, Line, str]:
+    # Opened the ordinary way, a FIFO with no writer blocks for ever.
+    os.mkfifo(tmp / "pipe.yaml")
+    return "pipe.yaml", None, "not a regular file (a FIFO)"
+
+
+def _symlink_to_fifo(tmp: Path) -> tuple[str, Line, str]:
+    os.mkfifo(tmp / "pipe")
+    (tmp / "pipe.yaml").symlink_to(tmp / "pipe")
+    return "pipe.yaml", None, "not a regular file (a FIFO)"
+
+
 BUILT: list[Callable[[Path], tuple[str, Line, str]]] = [
     _missing,
     _directory,
     _over_the_size_limit,
     _too_many_nodes,
     _huge_key,
+    _dev_zero,
+    _symlink_to_dev_zero,
+    _fifo,
+    _symlink_to_fifo,
 ]
 
 

@@ -311,8 +311,9 @@ def test_portfolio_dashboard(checker: Checker, tmp_path: Path) -> None:
     assert_self_contained(without_dashboard_script(html))
     assert_accessible_figures(html)
     data = summary(run)
-    # Summary table: one row per programme, worst first, each with its findings collapsed.
-    assert [r.id for r in data.rows] == ["ngss", "acms", "fwsm"]
+    # Summary table: one row per programme, worst first (rating, then active findings), each
+    # with its findings collapsed. Both troubled examples are Red; acms has more findings.
+    assert [(r.id, r.rating) for r in data.rows] == [("acms", "Red"), ("ngss", "Red"), ("fwsm", "Green")]
     positions = [html.index(f"<summary>{r.name}</summary>") for r in data.rows]
     assert positions == sorted(positions)
     # The rating distribution and the categories failing most agree with portfolio.summary.

@@ -82,6 +82,8 @@ class NonCashFacts(Facts):
     evidenced: int | None = Field(description="Claimed non-cash benefits that say how they are evidenced.")
     unevidenced: int | None = Field(description="Claimed non-cash benefits with no evidence.")
     unevidenced_names: tuple[str, ...]
+    not_realised: int | None = Field(description="Non-cash benefits recorded as not realised.")
+    not_realised_names: tuple[str, ...]
 
 
 class HistoryFacts(Facts):
@@ -239,7 +241,15 @@ def _unevidenced(b: Benefit) -> bool | None:
 
 def noncash(p: Programme) -> NonCashFacts:
     if not (described(p, "benefits") and described(p.benefits, "items")):
-        return NonCashFacts(items=None, claimed=None, evidenced=None, unevidenced=None, unevidenced_names=())
+        return NonCashFacts(
+            items=None,
+            claimed=None,
+            evidenced=None,
+            unevidenced=None,
+            unevidenced_names=(),
+            not_realised=None,
+            not_realised_names=(),
+        )
     items = [b for b in p.benefits.items if not b.cashable]
     return NonCashFacts(
         items=len(items),
@@ -247,6 +257,8 @@ def noncash(p: Programme) -> NonCashFacts:
         evidenced=sum(1 for b in items if _claimed(b) and b.evidence is not None),
         unevidenced=at_least(_unevidenced(b) for b in items),
         unevidenced_names=tuple(b.name for b in items if _unevidenced(b)),
+        not_realised=at_least((b.realised is False) if described(b, "realised") else None for b in items),
+        not_realised_names=tuple(b.name for b in items if described(b, "realised") and b.realised is False),
     )
 
 

@@ -6,8 +6,9 @@
 A file error is the error line govcheck prints on standard error, without its `govcheck: `
 prefix, so one problem-matcher pattern, `^(.+?):(\\d+):(\\d+): (.*)$`, reads both. Programme
 text is folded onto one line and control characters are escaped as `\\xNN`, so no message can
-forge a line or move the cursor. Evidence gaps follow a file's findings, as
-`SEVERITY evidence-gap`. Waived and baselined findings are counted in the summary.
+forge a line or move the cursor. Evidence gaps that fail the run (raised with
+`--evidence-gaps`) follow a file's findings, as `SEVERITY evidence-gap`; the others, and
+waived and baselined findings, are counted in the summary.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 from govcheck.formats import Format
 from govcheck.formats.stream import Meta, Out, Summary
 from govcheck.report import FileError, Outcome
+from govcheck.rule import Severity
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
@@ -39,16 +41,17 @@ def _plural(n: int, word: str) -> str:
 class CompactWriter:
     def __init__(self, out: Out) -> None:
         self.out = out
-        self.fail_on = "high"
+        self.fail_on = Severity.high
 
     def start(self, meta: Meta) -> None:
-        self.fail_on = meta.fail_on.value
+        self.fail_on = meta.fail_on
 
     def outcome(self, outcome: Outcome) -> None:
         if isinstance(outcome, FileError):
             self.out.write(one_line(outcome.text) + "\n")
             return
-        for f in (*outcome.findings, *outcome.gaps):
+        failing_gaps = (g for g in outcome.gaps if g.severity.rank >= self.fail_on.rank)
+        for f in (*outcome.findings, *failing_gaps):
             if f.active:
                 loc = f.location
                 where = f"{one_line(loc.file)}:{loc.line}:{loc.column}"
@@ -63,7 +66,7 @@ class CompactWriter:
             parts.append(f"{summary.suppressed} suppressed")
         if summary.errors:
             parts.append(f"{summary.errors} not checked")
-        parts.append(f"{summary.failing} at or above {self.fail_on}")
+        parts.append(f"{summary.failing} at or above {self.fail_on.value}")
         self.out.write("; ".join(parts) + f" (exit {summary.exit_code})\n")
 
 
