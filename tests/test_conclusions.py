@@ -32,10 +32,7 @@ D = dt.date
 
 # Patches that each give exactly the findings named (checked in every test that uses them).
 HIGH = {
-    "governance": (
-        {"gateway_reviews": [{"gate": 0, "date": D(2025, 3, 10), "rating": "Red"}]},
-        "poor-gateway-rating",
-    ),
+    "governance": ({"governance": {"board": None}}, "no-programme-board"),
     "purpose": ({"objectives": []}, "objectives-missing"),
     "risk": ({"risk_management": {"register_maintained": False}}, "no-risk-register"),
     "stakeholders": (
@@ -354,7 +351,94 @@ def test_an_adverse_independent_opinion_puts_delivery_in_doubt(
     report = check(checker, tmp_path, patch, set())
     assert report.rating.conclusion == rating
     if rating == "Amber/Red":
-        assert report.rating.figures == {"opinions.adverse": 1}
+        assert report.rating.figures["opinions.adverse"] == 1
+
+
+# --- gateway history: the latest independent rating before the assessment date -------------------
+
+
+#: The base programme's one gateway review (2023-08-15) is Green; its assessment date 2025-06-30.
+def ipa_at(date: dt.date, rating: str) -> dict[str, Any]:
+    return {"history": [{"date": date, "ratings": [{"by": "IPA", "rating": rating}]}]}
+
+
+PREVIOUS_RULE = {
+    "Red": {"previous-rating-red"},
+    "Amber/Red": {"previous-rating-amber-red"},
+    "Amber": {"previous-rating-amber"},
+    "Amber/Green": set(),
+    "Green": set(),
+}
+
+
+@pytest.mark.parametrize("earlier", ["Red", "Amber/Red", "Amber", "Amber/Green", "Green"])
+def test_the_last_independent_rating_stands(checker: Checker, tmp_path: Path, earlier: str) -> None:
+    # The IPA's rating at the previous release (2024-03-31) is later than the Green review.
+    report = check(checker, tmp_path, ipa_at(D(2024, 3, 31), earlier), PREVIOUS_RULE[earlier])
+    assert report.rating.conclusion == earlier
+    if earlier != "Green":
+        assert report.rating.because == ()
+        assert report.rating.figures["history.independent_rank"] == [
+            "Green",
+            "Amber/Green",
+            "Amber",
+            "Amber/Red",
+            "Red",
+        ].index(earlier)
+
+
+def test_a_later_gateway_review_takes_the_place_of_an_earlier_ipa_rating(
+    checker: Checker, tmp_path: Path
+) -> None:
+    patch = combine(
+        ipa_at(D(2023, 3, 31), "Amber"),
+        {"gateway_reviews": [{"gate": 3, "date": D(2024, 1, 10), "rating": "Amber/Green"}]},
+    )
+    # The finding on the IPA's Amber remains, and medium findings can only make it worse.
+    report = check(checker, tmp_path, patch, {"previous-rating-amber"})
+    assert report.rating.conclusion == "Amber/Green"
+
+
+def test_a_rating_dated_at_the_assessment_date_is_not_history(checker: Checker, tmp_path: Path) -> None:
+    # That is the reference the rating is compared with: the Green review still stands.
+    report = check(checker, tmp_path, ipa_at(D(2025, 6, 30), "Red"), set())
+    assert report.rating.conclusion == "Green"
+    # A day earlier, it is history.
+    report = check(checker, tmp_path, ipa_at(D(2025, 6, 29), "Red"), {"previous-rating-red"})
+    assert report.rating.conclusion == "Red"
+
+
+def test_findings_make_the_rating_worse_than_the_last_independent_one(
+    checker: Checker, tmp_path: Path
+) -> None:
+    patch, rules = of(HIGH["governance"], HIGH["purpose"])
+    report = check(
+        checker, tmp_path, combine(patch, ipa_at(D(2024, 3, 31), "Amber")), rules | {"previous-rating-amber"}
+    )
+    assert report.rating.conclusion == "Amber/Red"
+    assert set(report.rating.because) == rules
+
+
+@pytest.mark.parametrize(
+    ("items", "rating"),
+    [([], "Amber"), ([MEDIUM["governance"]], "Amber"), ([HIGH["governance"], HIGH["purpose"]], "Amber/Red")],
+)
+def test_without_an_independent_rating_no_better_than_amber(
+    checker: Checker, tmp_path: Path, items: list[tuple[dict[str, Any], str]], rating: str
+) -> None:
+    patch, rules = of(*items)
+    report = check(checker, tmp_path, combine(patch, {"gateway_reviews": []}), rules)
+    assert report.rating.conclusion == rating
+    if rating == "Amber":
+        # A medium finding does not make it better than no finding: both rest on no evidence.
+        assert report.rating.figures["history.independent_ratings"] == 0
+
+
+def test_an_amber_green_review_gives_amber_green_at_best(checker: Checker, tmp_path: Path) -> None:
+    review = {"gateway_reviews": [{"gate": 3, "date": D(2023, 8, 15), "rating": "Amber/Green"}]}
+    assert check(checker, tmp_path, review, set()).rating.conclusion == "Amber/Green"
+    patch, rules = of(MEDIUM["governance"], MEDIUM["purpose"], MEDIUM["risk"])
+    assert check(checker, tmp_path, combine(review, patch), rules).rating.conclusion == "Amber"
 
 
 # --- the verdicts, through the command line ----------------------------------------------------------
@@ -447,8 +531,10 @@ def test_governance_not_described_gives_gaps_and_no_absence_finding(tmp_path: Pa
         "Not described: governance",
         "Not described: risk management",
     } <= titles
-    # The rating says which parts it could not see: a finding there could have made it worse.
-    assert report["rating"] == "Green"
+    # No gateway review and no earlier IPA rating: nothing independent shows delivery to be
+    # more than feasible, so no better than Amber; and the rating says which parts it could not
+    # see: a finding there could have made it worse.
+    assert report["rating"] == "Amber"
     assert {"leadership", "governance", "risk management"} <= set(report["rating_not_described"])
     assert report["value_for_money"]["conclusion"] == "achieved"
 

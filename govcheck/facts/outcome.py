@@ -4,7 +4,8 @@ independent opinions on its forecasts, non-cash benefits and earlier snapshots (
 
 from __future__ import annotations
 
-from typing import Literal
+import datetime as dt
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -91,8 +92,21 @@ class HistoryFacts(Facts):
     first_cost: float | None
     cost_growth: float | None = Field(description="Whole-life cost now / at the first snapshot - 1.")
     end_slip_days: int | None = Field(description="Planned end date now less at the first snapshot.")
-    previous_ipa_rating: RatingName | None = Field(description="The IPA rating at the last snapshot.")
+    previous_ipa_rating: RatingName | None = Field(
+        description="The IPA's rating at the latest snapshot before the assessment date that has one."
+    )
     previous_ipa_rank: int | None = Field(description="0 Green to 4 Red (Amber is 2 on either scale).")
+    previous_ipa_date: str | None = Field(description="The date of that snapshot.")
+    independent_ratings: int = Field(
+        description="Independent delivery confidence ratings described before the assessment date: "
+        "gateway reviews held and IPA ratings at earlier snapshots (0 when neither is described)."
+    )
+    independent_rating: RatingName | None = Field(
+        description="The latest of them (a gateway review on a tie)."
+    )
+    independent_rank: int | None = Field(description="0 Green to 4 Red.")
+    independent_by: Literal["gateway review", "IPA"] | None
+    independent_date: str | None
     in_year_variance: float | None = Field(
         description="annual_forecast / annual_budget - 1, latest snapshot."
     )
@@ -252,10 +266,33 @@ def _rank(rating: str) -> int:
     return RATING_RANK[rating]
 
 
+def _independent(p: Programme) -> list[tuple[dt.date, int, str, str]]:
+    """(date, order, by, rating) of every independent rating before the assessment date, oldest
+    first; on the same date a gateway review comes after, so it is the latest."""
+    found: list[tuple[dt.date, int, str, str]] = []
+    if described(p, "history"):
+        found += [(s.date, 0, "IPA", r.rating.value) for s in p.history for r in s.ratings if r.by == "IPA"]
+    if described(p, "gateway_reviews"):
+        found += [(g.date, 1, "gateway review", g.rating.value) for g in p.gateway_reviews]
+    return sorted(f for f in found if f[0] < p.assessment_date or (f[1] == 1 and f[0] == p.assessment_date))
+
+
 def history(p: Programme) -> HistoryFacts:
+    """Movement since the first snapshot; the IPA's latest rating before the assessment date (a
+    snapshot dated at the assessment date is the programme as it is now, not history); and the
+    latest independent rating of any kind, a gateway review or the IPA's at an earlier snapshot."""
+    views = _independent(p)
+    view = views[-1] if views else None
+    independent: dict[str, Any] = {
+        "independent_ratings": len(views),
+        "independent_rating": view[3] if view else None,
+        "independent_rank": _rank(view[3]) if view else None,
+        "independent_by": view[2] if view else None,
+        "independent_date": view[0].isoformat() if view else None,
+    }
     if not described(p, "history"):
-        return HistoryFacts(**{name: None for name in HistoryFacts.model_fields})
-    snaps = p.history
+        return HistoryFacts(**{name: None for name in HistoryFacts.model_fields} | independent)
+    snaps = sorted(p.history, key=lambda s: s.date)
     costed = [s for s in snaps if s.whole_life_cost is not None]
     first = costed[0] if costed else None
     wl = p.costs.whole_life if described(p, "costs") and described(p.costs, "whole_life") else None
@@ -263,7 +300,8 @@ def history(p: Programme) -> HistoryFacts:
     first_cost = first.whole_life_cost.amount if first else None  # type: ignore[union-attr]
     dated = [s.planned_end_date for s in snaps if s.planned_end_date is not None]
     now_end = p.planned_end_date or (dated[-1] if len(dated) > 1 else None)
-    rated = [r for r in snaps[-1].ratings if r.by == "IPA"] if snaps else []
+    rated = [(s.date, r) for s in snaps if s.date < p.assessment_date for r in s.ratings if r.by == "IPA"]
+    ipa_date, ipa = rated[-1] if rated else (None, None)
     budgeted = [s for s in snaps if s.annual_budget is not None and s.annual_forecast is not None]
     last = budgeted[-1] if budgeted else None
     return HistoryFacts(
@@ -272,11 +310,13 @@ def history(p: Programme) -> HistoryFacts:
         first_cost=float(first_cost) if first_cost is not None else None,
         cost_growth=round(now_cost / first_cost - 1, 4) if now_cost is not None and first_cost else None,
         end_slip_days=(now_end - dated[0]).days if dated and now_end else None,
-        previous_ipa_rating=rated[-1].rating.value if rated else None,  # type: ignore[arg-type]
-        previous_ipa_rank=_rank(rated[-1].rating.value) if rated else None,
+        previous_ipa_rating=ipa.rating.value if ipa else None,
+        previous_ipa_rank=_rank(ipa.rating.value) if ipa else None,
+        previous_ipa_date=ipa_date.isoformat() if ipa_date else None,
         in_year_variance=(
             round(last.annual_forecast.amount / last.annual_budget.amount - 1, 4)  # type: ignore[union-attr]
             if last and last.annual_budget.amount  # type: ignore[union-attr]
             else None
         ),
+        **independent,
     )
