@@ -85,15 +85,10 @@ class StdoutSink(Sink):
         return self._fail(exc)
 
 
-class ThroughSink(Sink):
-    """A FIFO, a device or a /dev or /proc path: opened and written, never replaced."""
+class _FileSink(Sink):
+    """A sink writing through an open text file, `handle`; a failed write aborts it."""
 
-    def __init__(self, path: Path) -> None:
-        self.name = str(path)
-        try:
-            self.handle = open(path, "w", encoding="utf-8", newline="\n")
-        except OSError as exc:
-            raise self._fail(exc) from None
+    handle: TextIO
 
     def write(self, text: str) -> int:
         try:
@@ -109,6 +104,17 @@ class ThroughSink(Sink):
             return len(data)
         except OSError as exc:
             self.abort()
+            raise self._fail(exc) from None
+
+
+class ThroughSink(_FileSink):
+    """A FIFO, a device or a /dev or /proc path: opened and written, never replaced."""
+
+    def __init__(self, path: Path) -> None:
+        self.name = str(path)
+        try:
+            self.handle = open(path, "w", encoding="utf-8", newline="\n")
+        except OSError as exc:
             raise self._fail(exc) from None
 
     def commit(self) -> None:
@@ -122,7 +128,7 @@ class ThroughSink(Sink):
             self.handle.close()
 
 
-class AtomicSink(Sink):
+class AtomicSink(_FileSink):
     """A regular file (or one to create): written beside itself, renamed over it on commit."""
 
     def __init__(self, path: Path, shown: str, existing: os.stat_result | None) -> None:
@@ -136,22 +142,6 @@ class AtomicSink(Sink):
             raise self._fail(exc) from None
         self.tmp = tmp
         self.handle = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
-
-    def write(self, text: str) -> int:
-        try:
-            return self.handle.write(text)
-        except OSError as exc:
-            self.abort()
-            raise self._fail(exc) from None
-
-    def write_bytes(self, data: bytes) -> int:
-        try:
-            self.handle.flush()
-            self.handle.buffer.write(data)
-            return len(data)
-        except OSError as exc:
-            self.abort()
-            raise self._fail(exc) from None
 
     def commit(self) -> None:
         try:
