@@ -30,6 +30,7 @@ from govcheck.resources import rules_dir
 from govcheck.rule import Category, Conclusions, Rule, Severity
 from govcheck.templating import rule_environment
 from govcheck.validation import fields_at, validate
+from govcheck.variants import KEY, VariantError, expand
 from govcheck.yamlsource import Source, display_path, load
 
 TEMPLATE_NAMES = frozenset({"fact", "programme"})
@@ -172,16 +173,17 @@ def load_catalogue(
     seen: dict[str, LoadedRule] = {}
     stored_rules = []
     for index, path, name in files:
-        loaded, data = _load_rule(path, env)
-        if loaded.rule.id in seen:
-            raise RuleError(
-                f"duplicate rule id {loaded.rule.id!r}; also defined in {seen[loaded.rule.id].path}",
-                file=loaded.path,
-                line=loaded.line,
-                field="id",
-            )
-        seen[loaded.rule.id] = loaded
-        stored_rules.append([index, name, loaded.line, data])
+        loaded_rules, data = _load_rules(path, env)
+        for loaded in loaded_rules:
+            if loaded.rule.id in seen:
+                raise RuleError(
+                    f"duplicate rule id {loaded.rule.id!r}; also defined in {seen[loaded.rule.id].path}",
+                    file=loaded.path,
+                    line=loaded.line,
+                    field="id",
+                )
+            seen[loaded.rule.id] = loaded
+        stored_rules.append([index, name, loaded_rules[0].line, data])
     source = _load(conclusions_file)
     table = validate(Conclusions, source, RuleError)
     for topic in ("value_for_money", "rating"):
@@ -207,11 +209,13 @@ def _from_cache(
         env = rule_environment()
         rules = []
         for (_, path, _), (_, _, line, data) in zip(files, stored["rules"], strict=True):
-            rule = Rule.model_validate(data)
-            if rule.id != path.stem or not isinstance(line, int):
-                return None
-            pattern = conditions.compile_condition(rule.when)
-            rules.append(LoadedRule(rule=rule, path=display_path(path), line=line, pattern=pattern, env=env))
+            many = KEY in data
+            for each in expand(data):
+                rule = Rule.model_validate(each)
+                if not _named_after(rule.id, path, many) or not isinstance(line, int):
+                    return None
+                pattern = conditions.compile_condition(rule.when)
+                rules.append(LoadedRule(rule=rule, path=display_path(path), line=line, pattern=pattern, env=env))
         table = Conclusions.model_validate(stored["conclusions"])
     except (KeyError, TypeError, ValueError):  # pydantic's ValidationError is a ValueError
         return None
@@ -231,13 +235,29 @@ def _load(path: Path) -> Source:
         raise exc.recast(RuleError) from None
 
 
-def load_rule(path: Path, env: jinja2.Environment | None = None) -> LoadedRule:
-    return _load_rule(path, env or rule_environment())[0]
+def load_rule(path: Path, env: jinja2.Environment | None = None) -> list[LoadedRule]:
+    """The rules of one file: one, or one per variant."""
+    return _load_rules(path, env or rule_environment())[0]
 
 
-def _load_rule(path: Path, env: jinja2.Environment) -> tuple[LoadedRule, Any]:
-    """A rule file checked and compiled, and the data it was validated from."""
+def _named_after(rule_id: str, path: Path, variants: bool) -> bool:
+    return rule_id.startswith(f"{path.stem}-") if variants else rule_id == path.stem
+
+
+def _load_rules(path: Path, env: jinja2.Environment) -> tuple[list[LoadedRule], Any]:
+    """A rule file checked and compiled (once per variant), and the data it was read from."""
     source = _load(path)
+    try:
+        expanded = expand(source.data)
+    except VariantError as exc:
+        _, span = source.locate(exc.pointer)
+        raise RuleError(str(exc), file=source.path, line=span.line, field=KEY) from None
+    many = KEY in source.data
+    rules = [_load_rule(path, replace(source, data=data), env, many) for data in expanded]
+    return rules, source.data
+
+
+def _load_rule(path: Path, source: Source, env: jinja2.Environment, variants: bool) -> LoadedRule:
     rule = validate(Rule, source, RuleError)
     line = source.locate("/id")[1].line
 
@@ -250,8 +270,9 @@ def _load_rule(path: Path, env: jinja2.Environment) -> tuple[LoadedRule, Any]:
             field=pointer.strip("/").replace("/", "."),
         )
 
-    if rule.id != path.stem:
-        raise fail(f"rule id {rule.id!r} does not match the file name {path.name!r}", "/id")
+    if not _named_after(rule.id, path, variants):
+        expected = f"begin with {path.stem + '-'!r}" if variants else f"match the file name {path.name!r}"
+        raise fail(f"rule id {rule.id!r} does not {expected}", "/id")
     _check_condition(rule.when, source, "/when")
     known = fact_fields(lists=True)
     for i, name in enumerate(rule.evidence):
@@ -269,7 +290,7 @@ def _load_rule(path: Path, env: jinja2.Environment) -> tuple[LoadedRule, Any]:
         if problem:
             raise fail(problem, f"/{name}")
     pattern = conditions.compile_condition(rule.when)
-    return LoadedRule(rule=rule, path=source.path, line=line, pattern=pattern, env=env), source.data
+    return LoadedRule(rule=rule, path=source.path, line=line, pattern=pattern, env=env)
 
 
 def _template_problem(env: jinja2.Environment, text: str) -> str | None:

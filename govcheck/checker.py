@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 from collections.abc import Sequence
 from typing import Any
@@ -11,10 +12,13 @@ from govcheck.catalogue import Catalogue, LoadedRule, load_catalogue
 from govcheck.charts import chart_data
 from govcheck.conditions import MEMBERSHIP, compile_condition, evaluate, facts_named, memberships
 from govcheck.engine import Engine, EngineConclusion, EngineRule, Outcome
-from govcheck.errors import EngineError, GovcheckError
+from govcheck.errors import EngineError, GovcheckError, InputError
 from govcheck.facts import ProgrammeFacts, derive
-from govcheck.model import Programme
+from govcheck.model import AcceptedException, Programme
 from govcheck.report import (
+    BASIS,
+    Acceptance,
+    Basis,
     Citation,
     Conclusion,
     FileError,
@@ -54,6 +58,7 @@ class Checker:
         self._needed = _fields_needed(self.catalogue)
         self._members = _memberships(self.catalogue)
         self._by_id = {r.rule.id: r for r in self.catalogue.rules}
+        self._basis = {r.rule.id: _rule_basis(r.rule) for r in self.catalogue.rules}
 
     def check_path(self, path: str | os.PathLike[str]) -> Report | FileError:
         """Check one file; a file that cannot be read or validated becomes a FileError."""
@@ -64,19 +69,35 @@ class Checker:
 
     def check_source(self, source: Source) -> Report:
         programme = validate(Programme, source)
+        self._check_exceptions(programme, source)
         return self.check_programme(programme, source)
+
+    def _check_exceptions(self, programme: Programme, source: Source) -> None:
+        """An accepted exception must name a rule of the catalogue."""
+        for i, exception in enumerate(programme.exceptions):
+            if exception.rule not in self._by_id:
+                hint = difflib.get_close_matches(exception.rule, list(self._by_id), n=1)
+                _, span = source.locate(f"/exceptions/{i}/rule")
+                raise InputError(
+                    f"no rule {exception.rule!r} in the catalogue" + (f"; did you mean {hint[0]!r}?" if hint else ""),
+                    file=source.path,
+                    line=span.line,
+                    column=span.column,
+                    field=f"exceptions.{i}.rule",
+                )
 
     def check_programme(self, programme: Programme, source: Source | None = None) -> Report:
         source = source or Source(path="<programme>", data={})
         gate = self.gate if self.gate is not None else programme.next_gate
         facts = derive(programme, gate)
         nested = facts.model_dump()
+        accepted = {e.rule: e for e in programme.exceptions}
         try:
-            outcome = self._engine.run(self._engine_fact(nested))
+            outcome = self._engine.run(self._engine_fact(nested), frozenset(accepted))
         except EngineError as exc:
             return self._report(programme, source, gate, [_internal(str(exc), source)], Outcome(), nested)
         findings = [
-            self._finding(self._by_id[rule_id], nested, facts, programme, source)
+            self._finding(self._by_id[rule_id], nested, facts, programme, source, accepted.get(rule_id))
             for rule_id in dict.fromkeys(outcome.fired)
         ]
         return self._report(programme, source, gate, findings, outcome, nested)
@@ -154,14 +175,33 @@ class Checker:
         left_open: list[str] = []
         for line in table:
             if line.result in fired:
+                because = tuple(sorted(fired[line.result]))
                 return Conclusion(
                     conclusion=line.result,
-                    because=tuple(sorted(fired[line.result])),
+                    basis=self._line_basis(topic, table, line.result, because, outcome.lines),
+                    because=because,
                     figures=_figures(table, line.result, nested),
                     not_described=tuple(dict.fromkeys(left_open)),
                 )
             left_open += _open_sections(line, sections, nested)
-        return Conclusion(conclusion=table[-1].result, not_described=tuple(dict.fromkeys(left_open)))
+        return Conclusion(
+            conclusion=table[-1].result,
+            # The best rating is reached by ruling the others out on described evidence; the
+            # value-for-money default is reached when nothing decides it.
+            basis="reported" if topic == "rating" else "none",
+            not_described=tuple(dict.fromkeys(left_open)),
+        )
+
+    def _line_basis(
+        self, topic: str, table: Sequence[Any], result: str, because: tuple[str, ...], fired: set[str]
+    ) -> Basis:
+        """The strongest kind of evidence among the findings the result rests on, or that the
+        programme conditions of its lines that fired read."""
+        kinds = {self._basis[r] for r in because if r in self._basis}
+        for i, line in enumerate(table):
+            if line.result == result and line.programme is not None and f"{topic}:{i}" in fired:
+                kinds.add(_facts_basis(facts_named(line.programme)))
+        return next((k for k in BASIS if k in kinds), "none")  # type: ignore[return-value]
 
     def _finding(
         self,
@@ -170,6 +210,7 @@ class Checker:
         facts: ProgrammeFacts,
         programme: Programme,
         source: Source,
+        exception: AcceptedException | None = None,
     ) -> Finding:
         rule = loaded.rule
         context = {"fact": facts, "programme": programme}
@@ -189,7 +230,26 @@ class Checker:
             references=tuple(str(r) for r in rule.references),
             evidence={name: _plain(gaps.lookup(nested, name)) for name in rule.evidence},
             location=_location(source, rule.location, span),
+            accepted=_acceptance(exception) if exception else None,
         )
+
+
+def _acceptance(e: AcceptedException) -> Acceptance:
+    return Acceptance(
+        reason=e.reason, accepted_by=e.accepted_by, basis=e.basis, date=e.date.isoformat() if e.date else None
+    )
+
+
+#: Facts that hold someone else's judgement of the programme rather than its own figures.
+INDEPENDENT_FACTS = ("assessed.", "history.independent", "history.previous_ipa", "gateway.")
+
+
+def _facts_basis(names: set[str] | frozenset[str]) -> Basis:
+    return "independent" if any(n.startswith(INDEPENDENT_FACTS) for n in names) else "reported"
+
+
+def _rule_basis(rule: Rule) -> Basis:
+    return "realised" if rule.realised else _facts_basis(facts_named(rule.when))
 
 
 def file_error(exc: GovcheckError, path: str) -> FileError:
@@ -302,7 +362,9 @@ def _engine_rule(loaded: LoadedRule) -> EngineRule:
     if frozenset(rule.gates) != ALL_GATES:
         gates = {"$or": [{"$nex": {"gate": 1}}, *({"gate": g} for g in sorted(set(rule.gates)))]}
         pattern = {"$and": [gates, pattern]}
-    return EngineRule(id=rule.id, pattern=pattern, rank=rule.severity.rank, category=rule.category.value)
+    return EngineRule(
+        id=rule.id, pattern=pattern, rank=rule.severity.rank, category=rule.category.value, realised=rule.realised
+    )
 
 
 def _memberships(catalogue: Catalogue) -> dict[str, tuple[str, frozenset[Any]]]:
@@ -326,6 +388,7 @@ def _engine_conclusions(catalogue: Catalogue) -> list[EngineConclusion]:
                         **common,
                         min_rank=line.finding.min_severity.rank,
                         categories=tuple(c.value for c in line.finding.categories),
+                        realised=line.finding.realised,
                     )
                 )
             elif line.areas is not None:

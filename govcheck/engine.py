@@ -57,13 +57,15 @@ class EngineRule:
     pattern: Pattern
     rank: int
     category: str
+    realised: bool = False
 
 
 @dataclass(frozen=True)
 class EngineConclusion:
     """A conclusion line: fires on the findings tally ("finding": some finding at or above
-    `min_rank`, in one of `categories` if any are given; "areas": findings at or above
-    `min_rank` in at least `at_least` categories) or on the programme fact (`pattern`)."""
+    `min_rank`, in one of `categories` if any are given, of realised loss or failure only if
+    `realised`; "areas": findings at or above `min_rank` in at least `at_least` categories) or
+    on the programme fact (`pattern`)."""
 
     id: str
     topic: str
@@ -73,6 +75,7 @@ class EngineConclusion:
     min_rank: int = 0
     categories: tuple[str, ...] = ()
     at_least: int = 0
+    realised: bool = False
 
 
 @dataclass
@@ -81,6 +84,7 @@ class Outcome:
 
     fired: list[str] = field(default_factory=list)
     conclusions: dict[str, dict[str, set[str]]] = field(default_factory=dict)
+    lines: set[str] = field(default_factory=set)  # the ids of the conclusion lines that fired
 
 
 class _Ruleset:
@@ -120,6 +124,8 @@ class Engine:
         self._rules = {r.id: r for r in rules}
         self._sessions = itertools.count()
         self._fired: dict[str, None] = {}
+        self._accepted: frozenset[str] = frozenset()
+        self._lines: set[str] = set()
         self._conclusions: dict[str, dict[str, set[str]]] = {}
         self._thresholds = sorted({c.min_rank for c in conclusions if c.trigger == "areas"})
         named = {category for c in conclusions for category in c.categories}
@@ -137,10 +143,13 @@ class Engine:
         ruleset["sentinel"] = ({"all": [{"m": {"kind": "end"}}]}, noop)
         self._ruleset = _Ruleset(RULESET, ruleset)
 
-    def run(self, programme: Pattern) -> Outcome:
-        """Evaluate one programme fact (nested dict of typed scalars) and return what fired."""
+    def run(self, programme: Pattern, accepted: frozenset[str] = frozenset()) -> Outcome:
+        """Evaluate one programme fact (nested dict of typed scalars) and return what fired.
+
+        Findings of the `accepted` rules (accepted exceptions) are reported as fired but left out
+        of what the conclusions read: on their own they drive no conclusion."""
         sid = f"doc{next(self._sessions)}"
-        self._fired, self._conclusions = {}, {}
+        self._fired, self._conclusions, self._accepted, self._lines = {}, {}, accepted, set()
         try:
             self._assert([{**_readable(programme), "kind": "programme", "id": "programme", "sid": sid}])
             # What the findings add up to goes back into the same session as one fact, where the
@@ -152,15 +161,18 @@ class Engine:
                 self._ruleset.delete_state(sid)
             except Exception:  # noqa: BLE001 - a failed cleanup must not hide the real error
                 pass
-        return Outcome(fired=list(self._fired), conclusions=self._conclusions)
+        return Outcome(fired=list(self._fired), conclusions=self._conclusions, lines=self._lines)
 
     def _tally(self, sid: str) -> Pattern:
         """The findings as conclusion lines read them: the highest severity rank overall and per
-        category, and per severity threshold the number of categories with findings at or above it."""
+        category (of all findings, and of realised loss or failure), and per severity threshold
+        the number of categories with findings at or above it. Accepted findings do not count."""
         ranks = dict.fromkeys(self._categories, -1)
-        for rule_id in self._fired:
-            rule = self._rules[rule_id]
+        realised = dict.fromkeys(self._categories, -1)
+        for rule in self._counted():
             ranks[rule.category] = max(ranks[rule.category], rule.rank)
+            if rule.realised:
+                realised[rule.category] = max(realised[rule.category], rule.rank)
         tally: Pattern = {
             "kind": "findings",
             "id": "findings",
@@ -168,8 +180,13 @@ class Engine:
             "top": max(ranks.values(), default=-1),
         }
         tally.update({f"rank_{c}": r for c, r in ranks.items()})
+        tally.update({f"realised_{c}": r for c, r in realised.items()})
+        tally["realised_top"] = max(realised.values(), default=-1)
         tally.update({f"areas_{t}": sum(r >= t for r in ranks.values()) for t in self._thresholds})
         return tally
+
+    def _counted(self) -> list[EngineRule]:
+        return [self._rules[r] for r in self._fired if r not in self._accepted]
 
     def _assert(self, facts: list[Pattern]) -> None:
         try:
@@ -186,17 +203,19 @@ class Engine:
 
     def _on_conclusion(self, conclusion: EngineConclusion) -> Callable[[str, str], None]:
         def run(name: str, message: str) -> None:
+            self._lines.add(conclusion.id)
             because = self._conclusions.setdefault(conclusion.topic, {}).setdefault(conclusion.result, set())
             # The rules the line rests on: every finding its trigger counts.
             if conclusion.trigger == "finding":
                 because.update(
-                    r
-                    for r in self._fired
-                    if self._rules[r].rank >= conclusion.min_rank
-                    and (not conclusion.categories or self._rules[r].category in conclusion.categories)
+                    r.id
+                    for r in self._counted()
+                    if r.rank >= conclusion.min_rank
+                    and (not conclusion.categories or r.category in conclusion.categories)
+                    and (r.realised or not conclusion.realised)
                 )
             elif conclusion.trigger == "areas":
-                because.update(r for r in self._fired if self._rules[r].rank >= conclusion.min_rank)
+                because.update(r.id for r in self._counted() if r.rank >= conclusion.min_rank)
 
         return run
 
@@ -205,9 +224,10 @@ def _tally_pattern(c: EngineConclusion) -> Pattern:
     """A conclusion line's trigger as a pattern on the findings tally (or, for a programme
     trigger, the programme fact)."""
     if c.trigger == "finding":
+        prefix = "realised_" if c.realised else "rank_"
         if not c.categories:
-            return {"$gte": {"top": c.min_rank}}
-        parts = [{"$gte": {f"rank_{category}": c.min_rank}} for category in c.categories]
+            return {"$gte": {"realised_top" if c.realised else "top": c.min_rank}}
+        parts = [{"$gte": {f"{prefix}{category}": c.min_rank}} for category in c.categories]
         return parts[0] if len(parts) == 1 else {"$or": parts}
     if c.trigger == "areas":
         return {"$gte": {f"areas_{c.min_rank}": c.at_least}}

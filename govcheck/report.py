@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Literal, NamedTuple
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from govcheck.rule import SEVERITY_ORDER, Severity
 
@@ -30,6 +30,15 @@ class Suppression(Frozen):
     expires: str = ""
 
 
+class Acceptance(Frozen):
+    """A finding accepted by an accountable person with a documented justification."""
+
+    reason: str
+    accepted_by: str
+    basis: str
+    date: str | None = None
+
+
 class Finding(Frozen):
     rule_id: str
     title: str
@@ -41,19 +50,43 @@ class Finding(Frozen):
     evidence: dict[str, Any]
     location: Location
     suppression: Suppression | None = None
+    accepted: Acceptance | None = Field(
+        default=None, description="Accepted as an exception: reported, but drives no conclusion on its own."
+    )
 
     @property
     def active(self) -> bool:
         return self.suppression is None
 
 
+#: What a conclusion can rest on, strongest first, with how strong a basis it is.
+BASIS: dict[str, tuple[str, str]] = {
+    "realised": ("strong", "losses or failures that have happened"),
+    "independent": ("strong", "independent judgements: assessments, assurance opinions or earlier ratings"),
+    "reported": ("moderate", "the programme's own figures, forecasts and described arrangements"),
+    "none": ("weak", "nothing decisive: too little is described to conclude more"),
+}
+Basis = Literal["realised", "independent", "reported", "none"]
+
+
 class Conclusion(Frozen):
     conclusion: str
+    basis: Basis = Field(default="none", description="What kind of evidence it rests on; see `strength`.")
     because: tuple[str, ...] = Field(default=(), description="The findings (rule ids) it rests on.")
     figures: dict[str, Any] = Field(default={}, description="The facts a programme condition read.")
     not_described: tuple[str, ...] = Field(
         default=(), description="Parts of the description, not described, that could have changed it."
     )
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def strength(self) -> Literal["strong", "moderate", "weak"]:
+        return BASIS[self.basis][0]  # type: ignore[return-value]
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def rests_on(self) -> str:
+        return BASIS[self.basis][1]
 
 
 class Citation(Frozen):

@@ -194,6 +194,11 @@ class Rule(Strict):
     when: Condition
     location: str = Field(pattern=POINTER.pattern, description="JSON pointer of the field concerned.")
     evidence: tuple[str, ...] = Field(default=(), description="Facts quoted as evidence.")
+    realised: StrictBool = Field(
+        default=False,
+        description="The finding records a loss or failure that has happened (money written off or paid "
+        "out, outputs or outcomes not delivered), not a risk of one.",
+    )
     finding: str = Field(min_length=10, description="Jinja template of the finding.")
     recommendation: str = Field(min_length=10, description="Jinja template of the recommendation.")
     tests: Cases
@@ -202,6 +207,7 @@ class Rule(Strict):
 class FindingMatch(Strict):
     min_severity: Severity = Severity.info
     categories: tuple[Category, ...] = ()
+    realised: StrictBool = Field(default=False, description="Count only findings of realised loss or failure.")
 
 
 class AreasMatch(Strict):

@@ -25,7 +25,8 @@ from govcheck.facts.assurance import (
     risk,
 )
 from govcheck.facts.case import BusinessCaseFacts, StakeholderFacts, business_case, stakeholders
-from govcheck.facts.common import DAYS_PER_MONTH, Facts, years_before
+from govcheck.facts.common import DAYS_PER_MONTH, Facts, described, years_before
+from govcheck.facts.judgement import AssessedFacts, ContractFacts, assessed, contracts
 from govcheck.facts.leadership import (
     GovernanceFacts,
     LeadershipFacts,
@@ -41,14 +42,12 @@ from govcheck.facts.outcome import (
     HistoryFacts,
     LossFacts,
     NonCashFacts,
-    OpinionFacts,
     OutputFacts,
     PerformanceFacts,
     StatusFacts,
     history,
     losses,
     noncash,
-    opinions,
     outputs,
     performance,
     status,
@@ -66,6 +65,28 @@ __all__ = [
     "fact_fields",
     "years_before",
 ]
+
+
+#: The parts a delivery confidence rating rests on (NAO Framework: programme set-up, value,
+#: delivery; the Green Book's strategic, financial and management cases): with any of them not
+#: described, no rating can say delivery is highly likely.
+CORE = {
+    "governance": "governance",
+    "business_case": "business case",
+    "milestones": "milestones",
+    "costs": "costs",
+    "benefits": "benefits",
+}
+
+
+class CoverageFacts(Facts):
+    core: int = Field(description="How many of governance, business case, milestones, costs and benefits are described.")
+    core_missing: tuple[str, ...]
+
+
+def coverage(p: Programme) -> CoverageFacts:
+    missing = tuple(words for name, words in CORE.items() if not described(p, name))
+    return CoverageFacts(core=len(CORE) - len(missing), core_missing=missing)
 
 
 class ProgrammeFacts(Facts):
@@ -91,9 +112,11 @@ class ProgrammeFacts(Facts):
     losses: LossFacts
     outputs: OutputFacts
     performance: PerformanceFacts
-    opinions: OpinionFacts
+    assessed: AssessedFacts  # type: ignore[valid-type]
+    contracts: ContractFacts
     noncash: NonCashFacts
     history: HistoryFacts
+    coverage: CoverageFacts
 
 
 #: Each fact group: the part of the programme description it reads (a JSON pointer) and its
@@ -118,9 +141,11 @@ SECTIONS: dict[str, tuple[str, str]] = {
     "losses": ("/costs", "write-offs, termination and legacy costs"),
     "outputs": ("/outputs", "outputs"),
     "performance": ("/performance", "performance against targets"),
-    "opinions": ("/assurance", "independent assurance opinions"),
+    "assessed": ("/assessments", "assessments of quality"),
+    "contracts": ("/contracts", "contracts"),
     "noncash": ("/benefits", "non-cash benefits"),
     "history": ("/history", "history"),
+    "coverage": ("", "the parts a rating rests on"),
 }
 
 
@@ -149,9 +174,11 @@ def derive(p: Programme, gate: int | None = None) -> ProgrammeFacts:
         losses=losses(p),
         outputs=outputs(p),
         performance=performance(p),
-        opinions=opinions(p),
+        assessed=assessed(p),
+        contracts=contracts(p),
         noncash=noncash(p),
         history=history(p),
+        coverage=coverage(p),
     )
 
 

@@ -44,6 +44,12 @@ class ValueFacts(Facts):
     net_to_date: float | None = Field(description="Benefits delivered less spent to date.")
     cost_exceeds_savings: bool | None = Field(description="Benefits are due and spend exceeds them.")
     descoped_without_saving: int | None = Field(description="Scope reductions with no budget reduction.")
+    descoped_small_saving: int | None = Field(
+        description="Scope reductions whose budget reduction, as a share of the budget, is under half "
+        "the share of the scope removed."
+    )
+    descope_scope_share: float | None = Field(description="Share of scope removed in the worst such change.")
+    descope_budget_share: float | None = Field(description="Share of budget removed in the worst such change.")
 
 
 def costs(p: Programme) -> CostFacts:
@@ -159,13 +165,39 @@ def value(p: Programme, today: dt.date) -> ValueFacts:
         exceeds = None
     else:
         exceeds = spent > delivered
+    cuts = _descope_shares(p)
+    small = [(scope, budget) for scope, budget in cuts if scope is not None and budget is not None and budget < scope / 2]
+    worst = max(small, key=lambda c: c[0] - c[1], default=(None, None))  # type: ignore[arg-type, return-value]
     return ValueFacts(
         invested=spent,
         net_to_date=round(delivered - spent, 2) if spent is not None and delivered is not None else None,
         cost_exceeds_savings=exceeds,
         descoped_without_saving=(
-            sum(1 for c in p.changes if c.scope == "reduced" and c.budget != "reduced")
+            at_least(
+                c.budget != "reduced" if described(c, "budget") else None for c in p.changes if c.scope == "reduced"
+            )
             if described(p, "changes")
             else None
         ),
+        descoped_small_saving=at_least(
+            None if scope is None or budget is None else budget < scope / 2 for scope, budget in cuts
+        )
+        if described(p, "changes")
+        else None,
+        descope_scope_share=worst[0],
+        descope_budget_share=worst[1],
     )
+
+
+def _descope_shares(p: Programme) -> list[tuple[float | None, float | None]]:
+    """(share of scope removed, share of budget removed) for each change that cut both; a share
+    is None where the change does not give its size (or the budget is not described)."""
+    budget = p.costs.budget.amount if described(p, "costs") and p.costs.budget else None
+    return [
+        (
+            float(c.scope_share) if c.scope_share is not None else None,
+            share(c.budget_change.amount, budget) if c.budget_change is not None else None,
+        )
+        for c in p.changes
+        if c.scope == "reduced" and c.budget == "reduced"
+    ]

@@ -11,11 +11,9 @@ from pydantic import Field
 
 from govcheck.facts.assurance import RATING_RANK, RatingName
 from govcheck.facts.common import Facts, at_least, described, share
-from govcheck.model import AssuranceOpinion, Benefit, Output, Performance, Programme
+from govcheck.model import Benefit, Output, Performance, Programme
 
 State = Literal["active", "paused", "reset", "terminated", "cancelled", "closed"]
-Opinion = Literal["achievable", "at_risk", "unachievable", "not_credible", "none"]
-ADVERSE = ("unachievable", "not_credible")
 
 
 class StatusFacts(Facts):
@@ -61,19 +59,6 @@ class PerformanceFacts(Facts):
     worst_unit: str | None
 
 
-class OpinionFacts(Facts):
-    given: int | None = Field(description="Independent opinions given by the assessment date.")
-    adverse: int | None = Field(description="Subjects whose latest opinion is unachievable or not credible.")
-    schedule: Opinion | None = Field(description="The latest opinion on the schedule; none if there is none.")
-    schedule_by: str | None
-    schedule_date: str | None
-    cost: Opinion | None = Field(
-        description="The latest opinion on the cost estimate; none if there is none."
-    )
-    cost_by: str | None
-    cost_date: str | None
-
-
 class NonCashFacts(Facts):
     items: int | None = Field(description="Non-cash benefits.")
     claimed: int | None = Field(
@@ -84,6 +69,8 @@ class NonCashFacts(Facts):
     unevidenced_names: tuple[str, ...]
     not_realised: int | None = Field(description="Non-cash benefits recorded as not realised.")
     not_realised_names: tuple[str, ...]
+    overdue: int | None = Field(description="Non-cash benefits due by the assessment date and not realised.")
+    overdue_names: tuple[str, ...]
 
 
 class HistoryFacts(Facts):
@@ -203,29 +190,6 @@ def performance(p: Programme) -> PerformanceFacts:
     )
 
 
-def _latest(opinions: list[AssuranceOpinion], subject: str) -> AssuranceOpinion | None:
-    on = [o for o in opinions if o.subject == subject]
-    return max(on, key=lambda o: o.date, default=None)
-
-
-def opinions(p: Programme) -> OpinionFacts:
-    if not described(p, "assurance"):
-        return OpinionFacts(**{name: None for name in OpinionFacts.model_fields})
-    held = [o for o in p.assurance if o.date <= p.assessment_date]
-    latest = {s: _latest(held, s) for s in ("schedule", "cost", "benefits", "delivery")}
-    schedule, cost = latest["schedule"], latest["cost"]
-    return OpinionFacts(
-        given=len(held),
-        adverse=sum(1 for o in latest.values() if o is not None and o.opinion in ADVERSE),
-        schedule=schedule.opinion if schedule else "none",
-        schedule_by=schedule.by if schedule else None,
-        schedule_date=schedule.date.isoformat() if schedule else None,
-        cost=cost.opinion if cost else "none",
-        cost_by=cost.by if cost else None,
-        cost_date=cost.date.isoformat() if cost else None,
-    )
-
-
 def _claimed(b: Benefit) -> bool | None:
     if b.realised or (b.delivered_to_date is not None and b.delivered_to_date.amount > 0):
         return True
@@ -249,6 +213,8 @@ def noncash(p: Programme) -> NonCashFacts:
             unevidenced_names=(),
             not_realised=None,
             not_realised_names=(),
+            overdue=None,
+            overdue_names=(),
         )
     items = [b for b in p.benefits.items if not b.cashable]
     return NonCashFacts(
@@ -259,7 +225,18 @@ def noncash(p: Programme) -> NonCashFacts:
         unevidenced_names=tuple(b.name for b in items if _unevidenced(b)),
         not_realised=at_least((b.realised is False) if described(b, "realised") else None for b in items),
         not_realised_names=tuple(b.name for b in items if described(b, "realised") and b.realised is False),
+        overdue=at_least(_overdue(b, p.assessment_date) for b in items),
+        overdue_names=tuple(b.name for b in items if _overdue(b, p.assessment_date)),
     )
+
+
+def _overdue(b: Benefit, today: dt.date) -> bool | None:
+    """Due by `today` and recorded as not realised; None where the due date or the outcome is not said."""
+    if not described(b, "due") or b.due is None:
+        return None if not described(b, "due") else False
+    if b.due > today:
+        return False
+    return None if not described(b, "realised") else b.realised is False
 
 
 def _rank(rating: str) -> int:

@@ -21,6 +21,7 @@ class MigrationFacts(Facts):
     done_share_of_planned: float | None = Field(description="done / planned; none when nothing was planned.")
     done_share_of_total: float | None
     shortfall: int | None
+    no_new_date: bool | None = Field(description="The roll-out is delayed and has no new end date.")
 
 
 class ScheduleFacts(Facts):
@@ -34,6 +35,8 @@ class ScheduleFacts(Facts):
     overdue: int | None = Field(description="Milestones past their forecast and not reached (actual: null).")
     overdue_names: tuple[str, ...]
     past_planned_end: bool | None = Field(description="Past the planned end date and still in delivery.")
+    no_new_date: int | None = Field(description="Milestones missed with no new date set.")
+    no_new_date_names: tuple[str, ...]
 
 
 def migration(p: Programme) -> MigrationFacts:
@@ -42,7 +45,7 @@ def migration(p: Programme) -> MigrationFacts:
         has_plan = False if described(p, "migration") else None
         return MigrationFacts(
             has_plan=has_plan, unit=None, total=None, checkpoint=None, planned=None, done=None,
-            done_share_of_planned=None, done_share_of_total=None, shortfall=None,
+            done_share_of_planned=None, done_share_of_total=None, shortfall=None, no_new_date=None,
         )  # fmt: skip
     due = [c for c in m.checkpoints if c.date <= p.assessment_date]
     reported = [c for c in due if c.done is not None]
@@ -60,6 +63,7 @@ def migration(p: Programme) -> MigrationFacts:
         done_share_of_planned=share(done, planned),
         done_share_of_total=share(done, m.total),
         shortfall=max(planned - done, 0) if planned is not None and done is not None else None,
+        no_new_date=m.no_new_date if described(m, "no_new_date") else False,
     )
 
 
@@ -76,7 +80,7 @@ def schedule(p: Programme, today: dt.date) -> ScheduleFacts:
         return ScheduleFacts(
             milestones=None, interim=None, big_bang=True if known_approach == "big_bang" else None,
             approach=known_approach, max_slip_days=None, worst_milestone=None, slipped_90=None,
-            overdue=None, overdue_names=(), past_planned_end=past_end,
+            overdue=None, overdue_names=(), past_planned_end=past_end, no_new_date=None, no_new_date_names=(),
         )  # fmt: skip
     slips: list[tuple[int, str]] = []
     overdue = []  # due, and `actual: null`: known not to have been reached
@@ -103,4 +107,6 @@ def schedule(p: Programme, today: dt.date) -> ScheduleFacts:
         overdue=None if unreported and not overdue else len(overdue),
         overdue_names=tuple(overdue),
         past_planned_end=past_end,
+        no_new_date=sum(1 for ms in p.milestones if ms.no_new_date and ms.actual is None),
+        no_new_date_names=tuple(ms.name for ms in p.milestones if ms.no_new_date and ms.actual is None),
     )

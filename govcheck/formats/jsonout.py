@@ -15,7 +15,7 @@ from typing import Any
 from govcheck.formats import Format
 from govcheck.formats.jsontext import ArrayWriter
 from govcheck.formats.stream import Meta, Out, Summary
-from govcheck.report import FileError, Finding, Outcome, Report
+from govcheck.report import Conclusion, FileError, Finding, Outcome, Report
 
 
 def finding_json(f: Finding) -> dict[str, Any]:
@@ -32,6 +32,8 @@ def finding_json(f: Finding) -> dict[str, Any]:
     }
     if f.suppression is not None:
         out["suppressed"] = f.suppression.model_dump()
+    if f.accepted is not None:
+        out["accepted"] = f.accepted.model_dump()
     return out
 
 
@@ -52,9 +54,11 @@ def report_json(r: Report | FileError) -> dict[str, Any]:
         "programme": r.programme.model_dump(),
         "rating": r.rating.conclusion,
         "rating_because": list(r.rating.because),
+        "rating_basis": _basis(r.rating),
         "rating_not_described": list(r.rating.not_described),
         "value_for_money": {
             "conclusion": r.value_for_money.conclusion,
+            "basis": _basis(r.value_for_money),
             "because": list(r.value_for_money.because),
             "figures": r.value_for_money.figures,
             "not_described": list(r.value_for_money.not_described),
@@ -63,6 +67,10 @@ def report_json(r: Report | FileError) -> dict[str, Any]:
         "gaps": [finding_json(g) for g in r.gaps],
         "summary": {"by_severity": r.by_severity(), "suppressed": r.suppressed},
     }
+
+
+def _basis(c: Conclusion) -> dict[str, str]:
+    return {"kind": c.basis, "strength": c.strength, "rests_on": c.rests_on}
 
 
 def dumps(value: Any) -> str:

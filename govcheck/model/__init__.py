@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from pydantic import BaseModel, Field, StrictInt, ValidationInfo, field_validator, model_validator
 
@@ -25,6 +26,7 @@ from govcheck.model.base import (
     Text,
     described,
 )
+from govcheck.model.judgement import PARTS, VERDICTS, AcceptedException, Assessment, Contract
 from govcheck.model.outcomes import (
     AssuranceOpinion,
     Citation,
@@ -61,6 +63,11 @@ from govcheck.model.sections import (
 
 __all__ = [
     "EARLIEST",
+    "PARTS",
+    "VERDICTS",
+    "AcceptedException",
+    "Assessment",
+    "Contract",
     "LATEST",
     "UNKNOWN",
     "AssuranceOpinion",
@@ -142,6 +149,11 @@ class Programme(Dated):
     sources: tuple[Citation, ...] = ()
     reference_ratings: tuple[ReferenceRating, ...] = ()
     history: tuple[Snapshot, ...] = Field(default=(), description="Earlier snapshots, oldest first.")
+    assessments: tuple[Assessment, ...] = Field(default=(), description="Judgements of the quality of its parts.")
+    contracts: tuple[Contract, ...] = ()
+    exceptions: tuple[AcceptedException, ...] = Field(
+        default=(), description="Findings accepted by an accountable person, with the reason."
+    )
 
     # Field validators, not the model validator, so the error names the field and its line.
     @field_validator("start_date", mode="after")
@@ -169,6 +181,25 @@ class Programme(Dated):
         assessed = info.data.get("assessment_date")
         if assessed and dates and dates[-1] > assessed:
             raise ValueError(f"a snapshot is dated after the assessment_date ({assessed.isoformat()})")
+        return value
+
+    @field_validator("changes", mode="after")
+    @classmethod
+    def _within_budget(cls, value: tuple[Change, ...], info: ValidationInfo) -> tuple[Change, ...]:
+        costs = info.data.get("costs")
+        budget = costs.budget if isinstance(costs, Costs) else None
+        for i, change in enumerate(value):
+            if change.budget_change is not None and budget is not None and change.budget_change.amount > budget.amount:
+                raise ValueError(f"item {i + 1}: budget_change is more than the budget ({budget.amount:,.0f})")
+        return value
+
+    @field_validator("assessments", "exceptions", mode="after")
+    @classmethod
+    def _not_after_assessment(cls, value: tuple[Any, ...], info: ValidationInfo) -> tuple[Any, ...]:
+        assessed = info.data.get("assessment_date")
+        for i, item in enumerate(value):
+            if assessed and item.date and item.date > assessed:
+                raise ValueError(f"item {i + 1} is dated after the assessment_date ({assessed.isoformat()})")
         return value
 
     @model_validator(mode="after")

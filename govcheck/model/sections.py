@@ -23,6 +23,7 @@ from govcheck.model.base import (
     Money,
     Name,
     Rating,
+    Share,
     Stage,
     Strict,
     Text,
@@ -97,7 +98,8 @@ class BusinessCase(Dated):
 
     @model_validator(mode="after")
     def _consistent(self) -> BusinessCase:
-        if self.stage is Stage.none and (self.approved or self.cases):
+        # A stage left out (or `unknown`) is not described: approval without it is accepted.
+        if "stage" in self.model_fields_set and self.stage is Stage.none and (self.approved or self.cases):
             raise ValueError("stage is none but the business case is marked approved or has cases")
         if len(set(self.cases)) != len(self.cases):
             raise ValueError("cases lists a case twice")
@@ -123,6 +125,7 @@ class Checkpoint(Dated):
 class Migration(Strict):
     unit: Name = Field(default="customers", description="What moves, e.g. customers, sites.")
     total: Count = Field(description="Units to move in all.")
+    no_new_date: StrictBool = Field(default=False, description="The roll-out is delayed and has no new end date.")
     checkpoints: tuple[Checkpoint, ...] = ()
 
     @model_validator(mode="after")
@@ -142,6 +145,7 @@ class Milestone(Dated):
     forecast: Date | None = None
     actual: Date | None = None
     go_live: StrictBool = Field(default=False, description="A point where the whole service goes live.")
+    no_new_date: StrictBool = Field(default=False, description="Missed, and no new date has been set.")
 
 
 class WholeLifeCost(Strict):
@@ -174,7 +178,7 @@ class BenefitYear(Dated):
     amount: Money
 
 
-class Benefit(Strict):
+class Benefit(Dated):
     name: Name
     cashable: StrictBool = True
     owner: Name | None = None
@@ -183,6 +187,7 @@ class Benefit(Strict):
     delivered_to_date: Money | None = None
     evidence: Text | None = Field(default=None, description="How a non-cash benefit is evidenced.")
     realised: StrictBool | None = Field(default=None, description="A non-cash benefit has been achieved.")
+    due: Date | None = Field(default=None, description="When a non-cash benefit was to be realised.")
 
     @model_validator(mode="after")
     def _ordered(self) -> Benefit:
@@ -223,7 +228,9 @@ class Change(Dated):
     date: Date
     summary: Text
     scope: Literal["reduced", "increased", "unchanged"] = "unchanged"
+    scope_share: Share | None = Field(default=None, description="Share of the scope removed or added, 0-1.")
     budget: Literal["reduced", "increased", "unchanged"] = "unchanged"
+    budget_change: Money | None = Field(default=None, description="The size of the budget change.")
 
 
 class Delivery(Strict):
