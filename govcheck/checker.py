@@ -173,8 +173,8 @@ class Checker:
         """The first line that fired; and the parts not described that left a worse line open."""
         fired = outcome.conclusions.get(topic, {})
         left_open: list[str] = []
-        for line in table:
-            if line.result in fired:
+        for i, line in enumerate(table):
+            if f"{topic}:{i}" in outcome.lines:
                 because = tuple(sorted(fired[line.result]))
                 return Conclusion(
                     conclusion=line.result,

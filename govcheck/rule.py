@@ -257,10 +257,15 @@ class Conclusions(Strict):
                     raise ValueError(f"{topic}: {line.result!r} is not one of {', '.join(allowed)}")
             if table[-1].trigger != "default" or any(c.trigger == "default" for c in table[:-1]):
                 raise ValueError(f"{topic}: the last line, and only it, must be a default (no trigger)")
-            # A value-for-money default may be any result: `achieved` needs positive evidence,
-            # so it comes before a `not_yet_determinable` default. Ratings fall through to the best.
-            ranked = table[:-1] if topic == "value_for_money" else table
-            order = [allowed.index(c.result) for c in ranked]
-            if order != sorted(order):
-                raise ValueError(f"{topic}: lines must run from the worst result to the best")
+            if topic == "rating":
+                order = [allowed.index(c.result) for c in table]
+                if order != sorted(order):
+                    raise ValueError("rating: lines must run from the worst result to the best")
+                continue
+            # Value for money: nothing outranks a loss that has happened, so `not_achieved` lines
+            # come first. Positive evidence that the programme has delivered (`achieved`) may come
+            # before lesser risks (`at_risk`), and the default may be any result.
+            kinds = [c.result == "not_achieved" for c in table[:-1]]
+            if kinds != sorted(kinds, reverse=True):
+                raise ValueError("value_for_money: not_achieved lines must come before every other line")
         return self

@@ -99,6 +99,8 @@ COMPLETE = {
     "assurance": [],
     "history": [],
 }
+#: Outputs due not yet described as delivered: no positive evidence of delivery.
+NOT_DELIVERED = {"outputs": [{"name": "Sites", "unit": "sites", "planned": 10, "due": 6}]}
 #: One benefit carries the whole forecast: a low finding that no conclusion line reads.
 CONCENTRATED = "benefits-concentrated"
 
@@ -154,9 +156,27 @@ def test_at_risk_fires_on_a_medium_finding_in_its_categories(
     checker: Checker, tmp_path: Path, category: str
 ) -> None:
     patch, rules = of(MEDIUM[category])
-    report = check(checker, tmp_path, combine(patch, DELIVERED), rules)
+    report = check(checker, tmp_path, combine(patch, NOT_DELIVERED), rules)
     assert report.value_for_money.conclusion == "at_risk"
     assert report.value_for_money.because == tuple(rules)
+
+
+@pytest.mark.parametrize("category", ["value_for_money", "schedule"])
+def test_positive_evidence_of_delivery_outweighs_a_medium_finding(
+    checker: Checker, tmp_path: Path, category: str
+) -> None:
+    patch, rules = of(MEDIUM[category])
+    report = check(checker, tmp_path, combine(patch, DELIVERED), rules)
+    assert report.value_for_money.conclusion == "achieved"
+
+
+def test_a_high_finding_that_is_not_a_realised_loss_is_at_risk_not_not_achieved(
+    checker: Checker, tmp_path: Path
+) -> None:
+    # Cost growth on a programme still in delivery: a risk to value for money, not a loss yet.
+    patch, rules = of(HIGH["cost"])
+    report = check(checker, tmp_path, combine(patch, DELIVERED), rules)
+    assert report.value_for_money.conclusion == "at_risk"
 
 
 def test_at_risk_does_not_fire_on_a_low_one_or_a_medium_one_elsewhere(
@@ -187,8 +207,9 @@ def test_achieved_names_the_figures_it_rests_on(checker: Checker, tmp_path: Path
     report = check(checker, tmp_path, silent, set())
     conclusion = report.value_for_money
     assert conclusion.conclusion == "achieved"
-    assert conclusion.figures["outputs.all_due_delivered"] is True
+    assert conclusion.figures["outputs.due_delivered_share"] == 1
     assert conclusion.figures["outputs.due"] == 6
+    assert conclusion.basis == "reported" and conclusion.strength == "moderate"
     assert conclusion.figures["costs.spent_share_of_budget"] == 0.55
     # Write-offs and performance are not described: a finding there could have made the
     # conclusion worse, and the conclusion says so.
@@ -197,11 +218,16 @@ def test_achieved_names_the_figures_it_rests_on(checker: Checker, tmp_path: Path
     )
 
 
-def test_achieved_needs_every_output_due(checker: Checker, tmp_path: Path) -> None:
-    patch = {"outputs": [{"name": "Sites", "unit": "sites", "planned": 10, "due": 6, "delivered": 5}]}
-    report = check(checker, tmp_path, combine(COMPLETE, patch), set())
+@pytest.mark.parametrize(
+    ("delivered", "expect", "conclusion"), [(800, set(), "achieved"), (799, {"outputs-behind-plan"}, "at_risk")]
+)
+def test_achieved_needs_four_fifths_of_the_outputs_due(
+    checker: Checker, tmp_path: Path, delivered: int, expect: set[str], conclusion: str
+) -> None:
+    patch = {"outputs": [{"name": "Sites", "unit": "sites", "planned": 1000, "due": 1000, "delivered": delivered}]}
+    report = check(checker, tmp_path, combine(COMPLETE, patch), expect)
     assert report.gaps == ()
-    assert report.value_for_money.conclusion == "not_yet_determinable"
+    assert report.value_for_money.conclusion == conclusion
     assert report.value_for_money.not_described == ()
 
 
@@ -232,7 +258,13 @@ def test_achieved_within_budget_at_the_boundary(
 
 @pytest.mark.parametrize(
     ("forecast", "expect", "conclusion"),
-    [(110e6, set(), "achieved"), (110.1e6, {"whole-life-cost-growth"}, "at_risk")],
+    [
+        (110e6, set(), "achieved"),
+        # Medium growth does not outweigh delivery within budget; growth of over a quarter does.
+        (110.1e6, {"whole-life-cost-growth"}, "achieved"),
+        (125e6, {"whole-life-cost-growth"}, "achieved"),
+        (125.01e6, {"whole-life-cost-growth-large"}, "at_risk"),
+    ],
 )
 def test_achieved_whole_life_cost_at_the_boundary(
     checker: Checker, tmp_path: Path, forecast: float, expect: set[str], conclusion: str
@@ -343,15 +375,23 @@ def test_red_names_the_critical_finding(checker: Checker, tmp_path: Path) -> Non
     assert report.rating.because == ("no-sro",)
 
 
-@pytest.mark.parametrize(("opinion", "rating"), [("unachievable", "Amber/Red"), ("at_risk", "Green")])
+@pytest.mark.parametrize(
+    ("opinion", "finding", "rating"),
+    [
+        ("unachievable", "assessed-serious-weaknesses-benefits-case", "Amber/Red"),
+        ("at_risk", "assessed-weaknesses-benefits-case", "Amber/Green"),
+        ("achievable", None, "Green"),
+    ],
+)
 def test_an_adverse_independent_opinion_puts_delivery_in_doubt(
-    checker: Checker, tmp_path: Path, opinion: str, rating: str
+    checker: Checker, tmp_path: Path, opinion: str, finding: str | None, rating: str
 ) -> None:
     patch = {"assurance": [{"by": "IPA", "date": D(2025, 1, 10), "subject": "benefits", "opinion": opinion}]}
-    report = check(checker, tmp_path, patch, set())
+    report = check(checker, tmp_path, patch, {finding} - {None})
     assert report.rating.conclusion == rating
     if rating == "Amber/Red":
-        assert report.rating.figures["opinions.adverse"] == 1
+        assert report.rating.figures["assessed.unrealistic"] == 1
+        assert report.rating.basis == "independent"
 
 
 # --- gateway history: the latest independent rating before the assessment date -------------------
@@ -421,17 +461,23 @@ def test_findings_make_the_rating_worse_than_the_last_independent_one(
 
 @pytest.mark.parametrize(
     ("items", "rating"),
-    [([], "Amber"), ([MEDIUM["governance"]], "Amber"), ([HIGH["governance"], HIGH["purpose"]], "Amber/Red")],
+    [([], "Green"), ([MEDIUM["governance"]], "Amber/Green"), ([HIGH["governance"], HIGH["purpose"]], "Amber/Red")],
 )
-def test_without_an_independent_rating_no_better_than_amber(
+def test_without_an_independent_rating_the_rating_rests_on_the_evidence(
     checker: Checker, tmp_path: Path, items: list[tuple[dict[str, Any], str]], rating: str
 ) -> None:
     patch, rules = of(*items)
     report = check(checker, tmp_path, combine(patch, {"gateway_reviews": []}), rules)
     assert report.rating.conclusion == rating
-    if rating == "Amber":
-        # A medium finding does not make it better than no finding: both rest on no evidence.
-        assert report.rating.figures["history.independent_ratings"] == 0
+
+
+@pytest.mark.parametrize("section", ["governance", "business_case", "milestones", "costs", "benefits"])
+def test_green_needs_the_five_core_parts_described(checker: Checker, tmp_path: Path, section: str) -> None:
+    report = checker.check_path(write(tmp_path, {section: "unknown"}))
+    assert isinstance(report, Report)
+    assert not [f for f in report.findings if f.severity.rank >= 2]
+    assert report.rating.conclusion == "Amber/Green"
+    assert report.rating.figures["coverage.core"] == 4
 
 
 def test_an_amber_green_review_gives_amber_green_at_best(checker: Checker, tmp_path: Path) -> None:
@@ -511,7 +557,7 @@ def test_all_outputs_delivered_within_budget_with_non_cash_benefits_evidenced_is
     assert code == 0, report["findings"]
     vfm = report["value_for_money"]
     assert vfm["conclusion"] == "achieved"
-    assert vfm["figures"]["outputs.all_due_delivered"] is True
+    assert vfm["figures"]["outputs.due_delivered_share"] == 1
     assert vfm["figures"]["noncash.evidenced"] == 1
     assert report["rating"] in {"Green", "Amber/Green"}
 
@@ -531,10 +577,10 @@ def test_governance_not_described_gives_gaps_and_no_absence_finding(tmp_path: Pa
         "Not described: governance",
         "Not described: risk management",
     } <= titles
-    # No gateway review and no earlier IPA rating: nothing independent shows delivery to be
-    # more than feasible, so no better than Amber; and the rating says which parts it could not
-    # see: a finding there could have made it worse.
-    assert report["rating"] == "Amber"
+    # Governance is one of the parts a rating rests on: not described, delivery cannot be said
+    # to be highly likely; and the rating says which parts it could not see: a finding there
+    # could have made it worse.
+    assert report["rating"] == "Amber/Green"
     assert {"leadership", "governance", "risk management"} <= set(report["rating_not_described"])
     assert report["value_for_money"]["conclusion"] == "achieved"
 
@@ -553,7 +599,7 @@ def test_achieved_may_come_before_a_not_yet_determinable_default() -> None:
         table(
             [
                 {"result": "not_achieved", "finding": {"min_severity": "high"}},
-                {"result": "achieved", "programme": {"fact": "outputs.all_due_delivered", "eq": True}},
+                {"result": "achieved", "programme": {"fact": "outputs.due_delivered_share", "gte": 0.8}},
                 {"result": "not_yet_determinable"},
             ]
         )
@@ -563,11 +609,11 @@ def test_achieved_may_come_before_a_not_yet_determinable_default() -> None:
 @pytest.mark.parametrize(
     "document",
     [
-        # value-for-money lines before the default still run from the worst result to the best
+        # nothing outranks a realised loss: not_achieved lines come first
         table(
             [
-                {"result": "achieved", "programme": {"fact": "outputs.all_due_delivered", "eq": True}},
                 {"result": "at_risk", "finding": {"min_severity": "medium"}},
+                {"result": "not_achieved", "finding": {"min_severity": "high", "realised": True}},
                 {"result": "not_yet_determinable"},
             ]
         ),
@@ -583,5 +629,20 @@ def test_tables_out_of_order_are_refused(document: dict[str, Any]) -> None:
 
     from govcheck.rule import Conclusions
 
-    with pytest.raises(ValidationError, match="worst result to the best"):
+    with pytest.raises(ValidationError, match="must come before every other line|worst result to the best"):
         Conclusions.model_validate(document)
+
+
+def test_achieved_may_come_before_lesser_risks() -> None:
+    from govcheck.rule import Conclusions
+
+    Conclusions.model_validate(
+        table(
+            [
+                {"result": "not_achieved", "finding": {"min_severity": "high", "realised": True}},
+                {"result": "achieved", "programme": {"fact": "outputs.due_delivered_share", "gte": 0.8}},
+                {"result": "at_risk", "finding": {"min_severity": "medium"}},
+                {"result": "not_yet_determinable"},
+            ]
+        )
+    )

@@ -32,7 +32,7 @@ def test_healthy_example_is_clean_and_green() -> None:
     vfm = report["value_for_money"]
     assert vfm["conclusion"] == "achieved"
     # Resting on positive evidence, every part of which is described.
-    assert vfm["figures"]["outputs.all_due_delivered"] is True
+    assert vfm["figures"]["outputs.due_delivered_share"] == 1
     assert vfm["figures"]["costs.spent_share_of_budget"] <= 1
     assert vfm["not_described"] == [] and report["rating_not_described"] == []
 
@@ -44,9 +44,12 @@ def test_troubled_example_fails_differently_from_ngss() -> None:
     assert "business-case-missing" not in ids
     assert ids & {"milestones-slipped-badly", "whole-life-cost-growth-severe", "over-budget"}
     (report,) = json.loads(result.stdout)
-    # Cost up by two-fifths, scope cut and a slip of two and a half years: buying less, later, for more.
+    # Cost up by two-fifths, scope cut and a slip of two and a half years: buying less, later, for
+    # more; and with the whole budget spent, nothing of what was due delivered: a realised loss.
+    assert "cost-growth-outputs-eroded" in ids
     assert report["value_for_money"]["conclusion"] == "not_achieved"
-    assert "cost-growth-outputs-eroded" in report["value_for_money"]["because"]
+    assert report["value_for_money"]["because"] == ["outputs-far-behind-after-spend"]
+    assert report["value_for_money"]["basis"]["kind"] == "realised"
     assert report["rating"] == "Red"
 
 

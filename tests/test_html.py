@@ -202,7 +202,7 @@ def test_report_follows_the_nao_structure(checker: Checker) -> None:
         assert f'id="p1-finding-{i}"' in html
         assert f"{f.location.file}:{f.location.line}" in html
     basis = sorted(i for i, f in enumerate(active, start=1) if f.rule_id in report.value_for_money.because)
-    assert basis and "This conclusion rests on findings" in html
+    assert basis and f"This conclusion rests on {'finding' if len(basis) == 1 else 'findings'}" in html
     for n in basis:
         assert f'<a href="#p1-finding-{n}">{n}</a>' in html
     assert re.search(r'<ol class="recommendations" type="a"', html)

@@ -722,6 +722,7 @@ def test_engine_takes_floats_written_with_an_exponent(value: float) -> None:
 def test_extreme_but_valid_amounts_do_not_break_the_engine(checker: Checker) -> None:
     doc = yaml.safe_load((ROOT / "rules" / "_base.yaml").read_text(encoding="utf-8"))
     doc["costs"]["budget"]["amount"] = 1.0
+    doc["changes"][0]["budget_change"]["amount"] = 0.5
     doc["costs"]["spent_to_date"]["amount"] = 1.0e20
     report = checker.check_programme(Programme.model_validate(doc))
     assert "internal-error" not in {f.rule_id for f in report.findings}

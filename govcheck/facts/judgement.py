@@ -150,7 +150,7 @@ def assessed(p: Programme) -> Any:
             f"{part}_by": j.by if j else None,
             f"{part}_independent": j.independent if j else None,
             f"{part}_date": j.date.isoformat() if j else None,
-            f"{part}_basis": j.basis if j else None,
+            f"{part}_basis": j.basis.strip().strip('"\u201c\u201d').strip() if j else None,
         }
     return AssessedFacts(
         independent=sum(j.independent for j in counted),

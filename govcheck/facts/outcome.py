@@ -132,21 +132,40 @@ def losses(p: Programme) -> LossFacts:
     )
 
 
-def _due(o: Output) -> int:
-    return o.planned if o.due is None else o.due
+def _finished(p: Programme) -> bool:
+    """Closed or ended, or past its planned end date: everything planned was due."""
+    state = p.status.state if p.status is not None else None
+    ended = state in ("closed", "terminated", "cancelled")
+    return ended or (p.planned_end_date is not None and p.planned_end_date < p.assessment_date)
+
+
+def _due(o: Output, finished: bool) -> int | None:
+    """Planned by the assessment date: as described; all of it once the programme has finished;
+    else not described (a plan that runs on does not make everything due now)."""
+    if o.due is not None:
+        return o.due
+    # Delivered in full: nothing of it can be behind, whatever was due.
+    complete = o.delivered is not None and o.delivered >= o.planned
+    return o.planned if finished or complete else None
 
 
 def outputs(p: Programme) -> OutputFacts:
     if not described(p, "outputs"):
         return OutputFacts(**{name: None for name in OutputFacts.model_fields})
     items = p.outputs
+    finished = _finished(p)
+    dues = [_due(o, finished) for o in items]
     known = all(o.delivered is not None for o in items)
     planned = sum(o.planned for o in items)
-    due = sum(_due(o) for o in items)
+    due = None if None in dues else sum(d for d in dues if d is not None)
     delivered = sum(min(o.delivered or 0, o.planned) for o in items) if known else None
-    delivered_due = sum(min(o.delivered or 0, _due(o)) for o in items) if known else None
-    behind = [o for o in items if _due(o) > 0 and o.delivered is not None]
-    worst = min(behind, key=lambda o: (o.delivered or 0) / _due(o), default=None)
+    delivered_due = (
+        sum(min(o.delivered or 0, d or 0) for o, d in zip(items, dues, strict=True))
+        if known and due is not None
+        else None
+    )
+    behind = [(o, d) for o, d in zip(items, dues, strict=True) if d and o.delivered is not None]
+    worst = min(behind, key=lambda pair: (pair[0].delivered or 0) / pair[1], default=None)
     return OutputFacts(
         items=len(items),
         planned=planned,
@@ -156,10 +175,10 @@ def outputs(p: Programme) -> OutputFacts:
         planned_delivered_share=share(delivered, planned),
         none_delivered=None if delivered is None else delivered == 0,
         all_due_delivered=None if delivered_due is None else delivered_due == due,
-        worst_name=worst.name if worst else None,
-        worst_unit=worst.unit if worst else None,
-        worst_due=_due(worst) if worst else None,
-        worst_delivered=worst.delivered if worst else None,
+        worst_name=worst[0].name if worst else None,
+        worst_unit=worst[0].unit if worst else None,
+        worst_due=worst[1] if worst else None,
+        worst_delivered=worst[0].delivered if worst else None,
     )
 
 
@@ -231,13 +250,16 @@ def noncash(p: Programme) -> NonCashFacts:
 
 
 def _overdue(b: Benefit, today: dt.date) -> bool | None:
-    """Due by `today` and recorded as not realised; None where the due date or the outcome is not said."""
-    if not described(b, "due") or b.due is None:
-        return None if not described(b, "due") else False
-    if b.due > today:
+    """Due by `today` and recorded as not realised. Due is `due`, else the end of the first year
+    of its forecast; None where neither is given, or the outcome is not said, and it matters."""
+    if _claimed(b):
         return False
-    return None if not described(b, "realised") else b.realised is False
-
+    due = b.due if b.due is not None else (b.forecast[0].year_ending if b.forecast else None)
+    if due is not None and due > today:
+        return False
+    if due is None or not described(b, "realised"):
+        return None
+    return b.realised is False
 
 def _rank(rating: str) -> int:
     return RATING_RANK[rating]

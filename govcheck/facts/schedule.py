@@ -45,7 +45,7 @@ def migration(p: Programme) -> MigrationFacts:
         has_plan = False if described(p, "migration") else None
         return MigrationFacts(
             has_plan=has_plan, unit=None, total=None, checkpoint=None, planned=None, done=None,
-            done_share_of_planned=None, done_share_of_total=None, shortfall=None, no_new_date=None,
+            done_share_of_planned=None, done_share_of_total=None, shortfall=None, no_new_date=has_plan,
         )  # fmt: skip
     due = [c for c in m.checkpoints if c.date <= p.assessment_date]
     reported = [c for c in due if c.done is not None]

@@ -41,7 +41,11 @@ class Output(Strict):
     name: Name
     unit: Name = Field(default="units", description="sites, systems, services, facilities, people...")
     planned: Count = Field(description="Total planned.")
-    due: Count | None = Field(default=None, description="Planned by the assessment date; default: all.")
+    due: Count | None = Field(
+        default=None,
+        description="Planned by the assessment date; default: all once the programme has closed or ended or "
+        "its planned end date has passed, else not described.",
+    )
     note: Text | None = Field(default=None, description="Required when more were delivered than planned.")
     delivered: Count | None = None
 

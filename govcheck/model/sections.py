@@ -187,7 +187,9 @@ class Benefit(Dated):
     delivered_to_date: Money | None = None
     evidence: Text | None = Field(default=None, description="How a non-cash benefit is evidenced.")
     realised: StrictBool | None = Field(default=None, description="A non-cash benefit has been achieved.")
-    due: Date | None = Field(default=None, description="When a non-cash benefit was to be realised.")
+    due: Date | None = Field(
+        default=None, description="When a non-cash benefit was to be realised; default: its first forecast year."
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> Benefit:
