@@ -22,6 +22,7 @@ from conftest import EXAMPLES, run_cli
 REAL = EXAMPLES / "real"
 VERDICTS: dict[str, dict[str, Any]] = yaml.safe_load((REAL / "_verdicts.yaml").read_text(encoding="utf-8"))
 CONCLUSIONS = {"not_achieved", "at_risk", "achieved", "not_yet_determinable"}
+RATINGS = {"Green", "Amber/Green", "Amber", "Amber/Red", "Red"}
 CATEGORIES = {
     "purpose",
     "business_case",
@@ -35,36 +36,22 @@ CATEGORIES = {
 }
 SERIOUS = {"medium", "high", "critical"}
 GOOD = {"successful", "on_track"}
+#: The share of recorded families govcheck must raise over the whole corpus.
+FAMILY_TARGET = 0.9
 
 
-def expected(stem: str) -> set[str]:
-    vfm = VERDICTS[stem]["vfm"]
-    return {vfm} if isinstance(vfm, str) else set(vfm)
+def raised(report: dict[str, Any]) -> set[str]:
+    """Families with a finding at medium or above that is not an accepted exception."""
+    return {f["category"] for f in report["findings"] if f["severity"] in SERIOUS and not f.get("accepted")}
 
 
-#: Families a report found that govcheck does not yet raise from the description: mostly
-#: findings the format has no field for (a procurement ruled wrongly decided, reporting "not
-#: fit for purpose", objectives never set) or figures the report does not give (an overrun
-#: with no baseline). Known gaps, kept in view: the test fails if one of them is raised
-#: (take it off the list) and if any other family is not.
-NOT_YET_RAISED: dict[str, set[str]] = {
-    "ajax": {"risk", "value_for_money"},
-    "bbc-dmi": {"benefits"},
-    "c-nomis": {"business_case"},
-    "dbs-modernisation": {"business_case", "cost", "benefits", "value_for_money"},
-    "digital-switchover": {"purpose", "governance"},
-    "govuk-verify": {"purpose", "business_case", "stakeholders"},
-    "metronet": {"governance", "stakeholders", "risk", "cost", "schedule"},
-    "nda-magnox": {"cost", "governance", "business_case"},
-    "rpa-single-payment": {"governance", "risk", "schedule", "benefits"},
-    "smart-meters": {"business_case", "cost", "benefits"},
-    "thameslink": {"cost"},
-    "transforming-rehabilitation": {"business_case", "cost"},
-}
+#: Families a report found that govcheck does not raise from the description: the report's
+#: words on them are not in a form the description can hold, or give no figure. Known gaps,
+#: kept in view: the test fails if one of them is raised (take it off the list) and if any
+#: other family is not.
+NOT_YET_RAISED: dict[str, set[str]] = {}
 #: Verdicts govcheck does not reach on an honest description, and why.
-DISAGREES = {
-    "jobcentre-plus-rollout": "856 of 860 offices delivered: `achieved` needs every output due in full",
-}
+DISAGREES: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module")
@@ -80,17 +67,22 @@ def reports() -> dict[str, dict[str, Any]]:
 def test_corpus_is_large_enough_and_every_file_has_a_verdict() -> None:
     stems = {p.stem for p in REAL.glob("*.yaml")} - {"_verdicts"}
     assert stems == set(VERDICTS)
-    assert len(stems) >= 15
-    assert sum(v["judged"] in GOOD for v in VERDICTS.values()) >= 5
+    assert len(stems) >= 30
+    assert sum(v["judged"] in GOOD for v in VERDICTS.values()) >= 10
+    assert sum(2019 <= v["year"] <= 2025 for v in VERDICTS.values()) >= 8
 
 
 @pytest.mark.parametrize("stem", sorted(VERDICTS))
-def test_verdict_entry_is_well_formed(stem: str) -> None:
+def test_verdict_entry_is_strict_and_well_formed(stem: str) -> None:
     entry = VERDICTS[stem]
-    assert set(entry) == {"source", "judged", "vfm", "families", "quote"}
+    assert {"source", "year", "judged", "vfm", "families", "quote"} <= set(entry)
+    assert set(entry) <= {"source", "year", "judged", "vfm", "rating", "rating_source", "families", "quote"}
     assert entry["judged"] in GOOD | {"troubled"}
-    assert expected(stem) <= CONCLUSIONS
+    assert entry["vfm"] in CONCLUSIONS  # one verdict, not a choice of two
+    assert ("rating" in entry) == ("rating_source" in entry)
+    assert entry.get("rating", "Green") in RATINGS
     assert set(entry["families"]) <= CATEGORIES
+    assert isinstance(entry["year"], int) and 1990 <= entry["year"] <= 2026
     assert entry["source"].strip() and entry["quote"].strip()
 
 
@@ -115,21 +107,32 @@ def test_every_programme_was_checked(reports: dict[str, dict[str, Any]]) -> None
 )
 def test_value_for_money_matches_the_report(stem: str, reports: dict[str, dict[str, Any]]) -> None:
     conclusion = reports[stem]["value_for_money"]["conclusion"]
-    assert conclusion in expected(stem), (
-        f"{stem}: govcheck concluded {conclusion!r}; the report: {sorted(expected(stem))} "
+    assert conclusion == VERDICTS[stem]["vfm"], (
+        f"{stem}: govcheck concluded {conclusion!r}; the report: {VERDICTS[stem]['vfm']!r} "
         f"({VERDICTS[stem]['quote']})"
     )
+
+
+@pytest.mark.parametrize("stem", sorted(s for s, v in VERDICTS.items() if "rating" in v))
+def test_rating_matches_the_one_the_report_gives(stem: str, reports: dict[str, dict[str, Any]]) -> None:
+    assert reports[stem]["rating"] == VERDICTS[stem]["rating"], VERDICTS[stem]["rating_source"]
+
+
+def test_nine_in_ten_of_the_recorded_families_are_raised(reports: dict[str, dict[str, Any]]) -> None:
+    recorded = sum(len(v["families"]) for v in VERDICTS.values())
+    found = sum(len(set(v["families"]) & raised(reports[s])) for s, v in VERDICTS.items())
+    assert found / recorded >= FAMILY_TARGET, f"{found} of {recorded} families raised"
 
 
 @pytest.mark.parametrize("stem", sorted(VERDICTS))
 def test_every_problem_family_the_report_found_is_raised(
     stem: str, reports: dict[str, dict[str, Any]]
 ) -> None:
-    raised = {f["category"] for f in reports[stem]["findings"]}
+    found = raised(reports[stem])
     known = NOT_YET_RAISED.get(stem, set())
-    missing = [family for family in VERDICTS[stem]["families"] if family not in raised | known]
-    assert not missing, f"{stem}: the report found problems in {missing}; govcheck raised {sorted(raised)}"
-    assert not known & raised, f"{stem}: {sorted(known & raised)} now raised; take them off NOT_YET_RAISED"
+    missing = [family for family in VERDICTS[stem]["families"] if family not in found | known]
+    assert not missing, f"{stem}: the report found problems in {missing}; govcheck raised {sorted(found)}"
+    assert not known & found, f"{stem}: {sorted(known & found)} now raised; take them off NOT_YET_RAISED"
 
 
 @pytest.mark.parametrize("stem", sorted(s for s, v in VERDICTS.items() if v["judged"] in GOOD))
@@ -140,7 +143,7 @@ def test_successes_have_no_serious_finding_the_report_did_not_make(
     serious = [
         f"{f['rule_id']} ({f['severity']}, {f['category']})"
         for f in reports[stem]["findings"]
-        if f["severity"] in SERIOUS and f["category"] not in allowed
+        if f["severity"] in SERIOUS and f["category"] not in allowed and not f.get("accepted")
     ]
     assert not serious, f"{stem} was judged {VERDICTS[stem]['judged']} by the report; govcheck: {serious}"
 

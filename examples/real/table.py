@@ -53,48 +53,64 @@ def by_stem(reports: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
 
 
 def load_verdicts() -> dict[str, dict[str, Any]]:
-    data = yaml.safe_load(VERDICTS.read_text(encoding="utf-8"))
-    return {stem: {**entry, "vfm": expected(entry)} for stem, entry in data.items()}
+    data: dict[str, dict[str, Any]] = yaml.safe_load(VERDICTS.read_text(encoding="utf-8"))
+    return data
 
 
-def expected(entry: dict[str, Any]) -> list[str]:
-    vfm = entry["vfm"]
-    return [vfm] if isinstance(vfm, str) else list(vfm)
+#: Findings at these severities raise a family: what a reader of the report would call a problem.
+SERIOUS = frozenset({"medium", "high", "critical"})
 
 
 def raised(report: dict[str, Any]) -> set[str]:
-    return {f["category"] for f in report.get("findings", [])}
+    """The families (categories) with a finding at medium or above that is not an accepted exception."""
+    return {
+        f["category"] for f in report.get("findings", []) if f["severity"] in SERIOUS and not f.get("accepted")
+    }
 
 
 def row(stem: str, verdict: dict[str, Any], report: dict[str, Any] | None) -> str:
-    nao = " or ".join(f"`{v}`" for v in verdict["vfm"])
+    nao = f"`{verdict['vfm']}`"
     if report is None:
-        return f"| {stem} | {verdict['judged']} | {nao} | (no report) | | | |"
+        return f"| {stem} | {verdict['year']} | {verdict['judged']} | {nao} | (no report) | | | | |"
     name = report["programme"]["name"]
-    conclusion = report["value_for_money"]["conclusion"]
-    agrees = "yes" if conclusion in verdict["vfm"] else "**no**"
+    vfm = report["value_for_money"]
+    agrees = "yes" if vfm["conclusion"] == verdict["vfm"] else "**no**"
+    expected_rating = verdict.get("rating")
+    rating = report["rating"]
+    if expected_rating:
+        rating += " (agrees)" if rating == expected_rating else f" (**IPA: {expected_rating}**)"
     missing = [f for f in verdict["families"] if f not in raised(report)]
     families = f"{len(verdict['families']) - len(missing)} of {len(verdict['families'])}"
     if missing:
         families += " (not raised: " + ", ".join(missing) + ")"
     return (
-        f"| {name} | {verdict['judged'].replace('_', ' ')} | {nao} | `{conclusion}` | "
-        f"{report['rating']} | {agrees} | {families} |"
+        f"| {name} | {verdict['year']} | {verdict['judged'].replace('_', ' ')} | {nao} | "
+        f"`{vfm['conclusion']}` ({vfm['basis']['strength']}) | {agrees} | {rating} | {families} |"
     )
 
 
 def render(reports: list[dict[str, Any]], verdicts: dict[str, dict[str, Any]]) -> str:
     found = by_stem(reports)
     lines = [
-        "| Programme | NAO judged | NAO verdict | govcheck verdict | govcheck rating | Agrees "
-        "| Families raised |",
-        "| --- | --- | --- | --- | --- | --- | --- |",
+        "| Programme | Report | NAO judged | NAO verdict | govcheck verdict (basis) | Agrees "
+        "| govcheck rating | Families raised |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     lines += [row(stem, verdicts[stem], found.get(stem)) for stem in verdicts]
-    agreed = sum(
-        1 for s, v in verdicts.items() if s in found and found[s]["value_for_money"]["conclusion"] in v["vfm"]
-    )
-    lines += ["", f"govcheck agrees with the NAO's verdict on {agreed} of {len(verdicts)} programmes."]
+    checked = {s: found[s] for s in verdicts if s in found}
+    agreed = sum(1 for s, r in checked.items() if r["value_for_money"]["conclusion"] == verdicts[s]["vfm"])
+    rated = [s for s in checked if verdicts[s].get("rating")]
+    rating_agreed = sum(1 for s in rated if checked[s]["rating"] == verdicts[s]["rating"])
+    families = sum(len(verdicts[s]["families"]) for s in checked)
+    families_raised = sum(len(set(verdicts[s]["families"]) & raised(r)) for s, r in checked.items())
+    share = f" ({families_raised / families:.0%})" if families else ""
+    lines += [
+        "",
+        f"govcheck agrees with the report's value-for-money verdict on {agreed} of {len(verdicts)} "
+        f"programmes, with the rating the report or a GMPP release gives on {rating_agreed} of {len(rated)}, "
+        f"and raises {families_raised} of the {families} problem families the reports recorded{share} "
+        "at medium severity or above.",
+    ]
     return "\n".join(lines)
 
 
