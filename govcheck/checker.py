@@ -241,7 +241,7 @@ def _acceptance(e: AcceptedException) -> Acceptance:
 
 
 #: Facts that hold someone else's judgement of the programme rather than its own figures.
-INDEPENDENT_FACTS = ("assessed.", "history.independent", "history.previous_ipa", "gateway.")
+INDEPENDENT_FACTS = ("assessed.", "audit.", "history.independent", "history.previous_ipa", "gateway.")
 
 
 def _facts_basis(names: set[str] | frozenset[str]) -> Basis:
@@ -249,7 +249,9 @@ def _facts_basis(names: set[str] | frozenset[str]) -> Basis:
 
 
 def _rule_basis(rule: Rule) -> Basis:
-    return "realised" if rule.realised else _facts_basis(facts_named(rule.when))
+    """A rule on someone else's judgement rests on that judgement, whatever it records."""
+    kind = _facts_basis(facts_named(rule.when))
+    return "realised" if rule.realised and kind != "independent" else kind
 
 
 def file_error(exc: GovcheckError, path: str) -> FileError:

@@ -202,6 +202,23 @@ def test_a_realised_loss_is_not_achieved_and_says_so(tmp_path: Path) -> None:
     }
 
 
+def test_an_auditors_stated_conclusion_is_a_basis_for_not_achieved(tmp_path: Path) -> None:
+    patch = {
+        "audit_conclusions": [
+            {
+                "by": "NAO",
+                "date": D(2025, 3, 1),
+                "conclusion": "not_achieved",
+                "basis": "The programme has not delivered value for money to date",
+            }
+        ]
+    }
+    _, report = report_of(write(tmp_path, patch))
+    vfm = report["value_for_money"]
+    assert (vfm["conclusion"], vfm["because"]) == ("not_achieved", ["auditor-concluded-not-achieved"])
+    assert vfm["basis"]["kind"] == "independent"
+
+
 @pytest.mark.parametrize("fmt", ["terminal", "markdown", "html"])
 def test_every_human_format_states_the_basis_of_both_conclusions(tmp_path: Path, fmt: str) -> None:
     delivered = {"outputs": [{"name": "Sites", "unit": "sites", "planned": 10, "due": 6, "delivered": 6}]}
@@ -267,6 +284,11 @@ EXCEPTION = {"rule": "no-sro", "reason": "Interim", "accepted_by": "Permanent Se
         ),
         ({"exceptions": [{**EXCEPTION, "rule": "no-sroo"}]}, "exceptions.0.rule", "did you mean 'no-sro'"),
         ({"contracts": [{"name": "Build", "status": "terminated"}]}, "contracts.0.date", "needs the date"),
+        (
+            {"audit_conclusions": [{"by": "programme", "date": D(2025, 1, 1), "conclusion": "achieved", "basis": "We did well"}]},
+            "audit_conclusions.0.by",
+            "independent",
+        ),
     ],
 )
 def test_misused_fields_give_one_located_line_and_exit_2(

@@ -26,7 +26,7 @@ from govcheck.facts.assurance import (
 )
 from govcheck.facts.case import BusinessCaseFacts, StakeholderFacts, business_case, stakeholders
 from govcheck.facts.common import DAYS_PER_MONTH, Facts, described, years_before
-from govcheck.facts.judgement import AssessedFacts, ContractFacts, assessed, contracts
+from govcheck.facts.judgement import AssessedFacts, AuditFacts, ContractFacts, assessed, audit, contracts
 from govcheck.facts.leadership import (
     GovernanceFacts,
     LeadershipFacts,
@@ -114,6 +114,7 @@ class ProgrammeFacts(Facts):
     performance: PerformanceFacts
     assessed: AssessedFacts  # type: ignore[valid-type]
     contracts: ContractFacts
+    audit: AuditFacts
     noncash: NonCashFacts
     history: HistoryFacts
     coverage: CoverageFacts
@@ -143,6 +144,7 @@ SECTIONS: dict[str, tuple[str, str]] = {
     "performance": ("/performance", "performance against targets"),
     "assessed": ("/assessments", "assessments of quality"),
     "contracts": ("/contracts", "contracts"),
+    "audit": ("/audit_conclusions", "auditors' conclusions on value for money"),
     "noncash": ("/benefits", "non-cash benefits"),
     "history": ("/history", "history"),
     "coverage": ("", "the parts a rating rests on"),
@@ -176,6 +178,7 @@ def derive(p: Programme, gate: int | None = None) -> ProgrammeFacts:
         performance=performance(p),
         assessed=assessed(p),
         contracts=contracts(p),
+        audit=audit(p),
         noncash=noncash(p),
         history=history(p),
         coverage=coverage(p),

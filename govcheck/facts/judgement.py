@@ -84,6 +84,15 @@ AssessedFacts = create_model(  # type: ignore[call-overload]
 )
 
 
+class AuditFacts(Facts):
+    latest: Literal["not_achieved", "at_risk", "achieved", "not_yet_determinable", "none"] | None = Field(
+        description="The latest auditor's conclusion on value for money as of the assessment date; none if none."
+    )
+    by: str | None
+    date: str | None
+    basis: str | None
+
+
 class ContractFacts(Facts):
     contracts: int | None
     main_terminated: bool | None = Field(description="The main delivery contract was terminated.")
@@ -156,6 +165,20 @@ def assessed(p: Programme) -> Any:
         independent=sum(j.independent for j in counted),
         unrealistic=sum(j.independent and j.verdict == "unrealistic" for j in counted),
         **values,
+    )
+
+
+def audit(p: Programme) -> AuditFacts:
+    if not described(p, "audit_conclusions"):
+        return AuditFacts(latest=None, by=None, date=None, basis=None)
+    latest = max(p.audit_conclusions, key=lambda c: c.date, default=None)
+    if latest is None:
+        return AuditFacts(latest="none", by=None, date=None, basis=None)
+    return AuditFacts(
+        latest=latest.conclusion,
+        by=the(latest.assessor, False) if latest.assessor else BY_WORDS[latest.by],
+        date=latest.date.isoformat(),
+        basis=latest.basis.strip().strip('"\u201c\u201d').strip(),
     )
 
 

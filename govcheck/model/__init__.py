@@ -26,7 +26,7 @@ from govcheck.model.base import (
     Text,
     described,
 )
-from govcheck.model.judgement import PARTS, VERDICTS, AcceptedException, Assessment, Contract
+from govcheck.model.judgement import PARTS, VERDICTS, AcceptedException, Assessment, AuditConclusion, Contract
 from govcheck.model.outcomes import (
     AssuranceOpinion,
     Citation,
@@ -67,6 +67,7 @@ __all__ = [
     "VERDICTS",
     "AcceptedException",
     "Assessment",
+    "AuditConclusion",
     "Contract",
     "LATEST",
     "UNKNOWN",
@@ -151,6 +152,9 @@ class Programme(Dated):
     history: tuple[Snapshot, ...] = Field(default=(), description="Earlier snapshots, oldest first.")
     assessments: tuple[Assessment, ...] = Field(default=(), description="Judgements of the quality of its parts.")
     contracts: tuple[Contract, ...] = ()
+    audit_conclusions: tuple[AuditConclusion, ...] = Field(
+        default=(), description="Auditors' stated conclusions on its value for money."
+    )
     exceptions: tuple[AcceptedException, ...] = Field(
         default=(), description="Findings accepted by an accountable person, with the reason."
     )
@@ -193,7 +197,7 @@ class Programme(Dated):
                 raise ValueError(f"item {i + 1}: budget_change is more than the budget ({budget.amount:,.0f})")
         return value
 
-    @field_validator("assessments", "exceptions", mode="after")
+    @field_validator("assessments", "audit_conclusions", "exceptions", mode="after")
     @classmethod
     def _not_after_assessment(cls, value: tuple[Any, ...], info: ValidationInfo) -> tuple[Any, ...]:
         assessed = info.data.get("assessment_date")

@@ -64,6 +64,23 @@ class Assessment(Dated):
     basis: Text = Field(description="The words the judgement rests on.")
 
 
+class AuditConclusion(Dated):
+    """An auditor's stated conclusion on the programme's value for money."""
+
+    by: Assessor = Field(description="Who concluded; not the programme itself.")
+    assessor: Name | None = None
+    date: Date
+    conclusion: Literal["not_achieved", "at_risk", "achieved", "not_yet_determinable"]
+    basis: Text = Field(description="The words the conclusion rests on.")
+
+    @field_validator("by", mode="after")
+    @classmethod
+    def _independent(cls, value: str) -> str:
+        if value == SELF:
+            raise ValueError("an audit conclusion is an independent one: record the programme's own view as an assessment")
+        return value
+
+
 class AcceptedException(Dated):
     """A finding accepted by an accountable person with a documented justification: it stays
     in the report, marked accepted, and does not on its own drive a conclusion."""
