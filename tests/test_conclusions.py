@@ -471,6 +471,26 @@ def test_without_an_independent_rating_the_rating_rests_on_the_evidence(
     assert report.rating.conclusion == rating
 
 
+@pytest.mark.parametrize(
+    ("patch", "rating"),
+    [
+        # A core part not described, and no independent rating either: no better than Amber.
+        ({"governance": "unknown", "gateway_reviews": []}, "Amber"),
+        # With an independent rating, the basis reaches Amber/Green.
+        ({"governance": "unknown"}, "Amber/Green"),
+        # Every core part described, no independent rating: the evidence decides.
+        ({"gateway_reviews": []}, "Green"),
+    ],
+)
+def test_thin_evidence_and_no_independent_rating_is_no_better_than_amber(
+    checker: Checker, tmp_path: Path, patch: dict[str, Any], rating: str
+) -> None:
+    report = checker.check_path(write(tmp_path, patch))
+    assert isinstance(report, Report)
+    assert not [f for f in report.findings if f.severity.rank >= 2]
+    assert report.rating.conclusion == rating
+
+
 @pytest.mark.parametrize("section", ["governance", "business_case", "milestones", "costs", "benefits"])
 def test_green_needs_the_five_core_parts_described(checker: Checker, tmp_path: Path, section: str) -> None:
     report = checker.check_path(write(tmp_path, {section: "unknown"}))

@@ -49,9 +49,50 @@ def raised(report: dict[str, Any]) -> set[str]:
 #: words on them are not in a form the description can hold, or give no figure. Known gaps,
 #: kept in view: the test fails if one of them is raised (take it off the list) and if any
 #: other family is not.
-NOT_YET_RAISED: dict[str, set[str]] = {}
+NOT_YET_RAISED: dict[str, set[str]] = {
+    # The report's only words on value for money are its overall verdict, not a judgement of
+    # the commercial arrangements or a figure the format holds.
+    "cap-delivery-programme": {"value_for_money"},
+    "great-western-modernisation": {"value_for_money"},
+    "new-hospital-programme": {"value_for_money"},
+    # Governance was criticised by the Committee of Public Accounts in 2007, after the report.
+    "rpa-single-payment": {"governance"},
+    # The extra £467m is recorded as termination costs (value for money); the report gives no
+    # cost estimate or baseline that grew.
+    "transforming-rehabilitation": {"cost"},
+}
 #: Verdicts govcheck does not reach on an honest description, and why.
-DISAGREES: dict[str, str] = {}
+_IN_DELIVERY = (
+    "the report concluded value for money not achieved on a programme still in delivery, from "
+    "delay, cost growth and weak management; govcheck concludes not_achieved only on a realised "
+    "loss or failure (or an auditor's stated conclusion, which a description here never records), "
+    "and the description holds none: at_risk"
+)
+DISAGREES: dict[str, str] = {
+    "c-nomis": _IN_DELIVERY + " (the waste could not be quantified, so no write-off is recorded)",
+    "cap-delivery-programme": _IN_DELIVERY,
+    "dbs-modernisation": _IN_DELIVERY,
+    "govuk-verify": _IN_DELIVERY + " (41% of the services due joined, with no figure for the budget spent)",
+    "new-hospital-programme": _IN_DELIVERY,
+    "prison-places-expansion": _IN_DELIVERY,
+    "pip-introduction": (
+        "16% of the claim decisions expected had been made: a measure at less than half its target is "
+        "a realised failure to govcheck, while the report found it too early to conclude and said "
+        "value for money was put at risk"
+    ),
+    "superfast-broadband": (
+        "the coverage target was met broadly on time, but the contracts run four years past their "
+        "baseline (partly by extension), a high schedule finding that keeps the verdict at at_risk"
+    ),
+    "bbc-salford": (
+        "the report found it too early to judge value for money; govcheck reads its weaknesses in "
+        "measuring the benefits as a risk: at_risk"
+    ),
+    "flood-defence-2015-2021": (
+        "the report found it could not show whether flood risk had fallen overall; govcheck reads the "
+        "weakness in measuring the benefits as a risk: at_risk"
+    ),
+}
 
 
 @pytest.fixture(scope="module")
