@@ -597,10 +597,10 @@ def test_governance_not_described_gives_gaps_and_no_absence_finding(tmp_path: Pa
         "Not described: governance",
         "Not described: risk management",
     } <= titles
-    # Governance is one of the parts a rating rests on: not described, delivery cannot be said
-    # to be highly likely; and the rating says which parts it could not see: a finding there
-    # could have made it worse.
-    assert report["rating"] == "Amber/Green"
+    # Governance is one of the parts a rating rests on, and no gateway review is described
+    # either: nothing shows delivery to be more than feasible. The rating says which parts it
+    # could not see: a finding there could have made it worse.
+    assert report["rating"] == "Amber"
     assert {"leadership", "governance", "risk management"} <= set(report["rating_not_described"])
     assert report["value_for_money"]["conclusion"] == "achieved"
 
