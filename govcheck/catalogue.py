@@ -215,7 +215,9 @@ def _from_cache(
                 if not _named_after(rule.id, path, many) or not isinstance(line, int):
                     return None
                 pattern = conditions.compile_condition(rule.when)
-                rules.append(LoadedRule(rule=rule, path=display_path(path), line=line, pattern=pattern, env=env))
+                rules.append(
+                    LoadedRule(rule=rule, path=display_path(path), line=line, pattern=pattern, env=env)
+                )
         table = Conclusions.model_validate(stored["conclusions"])
     except (KeyError, TypeError, ValueError):  # pydantic's ValidationError is a ValueError
         return None

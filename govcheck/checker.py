@@ -4,23 +4,20 @@ from __future__ import annotations
 
 import difflib
 import os
-from collections.abc import Sequence
 from typing import Any
 
 from govcheck import __version__, gaps
 from govcheck.catalogue import Catalogue, LoadedRule, load_catalogue
 from govcheck.charts import chart_data
-from govcheck.conditions import MEMBERSHIP, compile_condition, evaluate, facts_named, memberships
-from govcheck.engine import Engine, EngineConclusion, EngineRule, Outcome
-from govcheck.errors import EngineError, GovcheckError, InputError
+from govcheck.conclude import conclude, engine_conclusions, rule_basis
+from govcheck.conditions import MEMBERSHIP, evaluate, facts_named, memberships
+from govcheck.engine import MAX_PROPERTIES, Engine, EngineRule, Outcome
+from govcheck.errors import EngineError, GovcheckError, InputError, RuleError
 from govcheck.facts import ProgrammeFacts, derive
 from govcheck.model import AcceptedException, Programme
 from govcheck.report import (
-    BASIS,
     Acceptance,
-    Basis,
     Citation,
-    Conclusion,
     FileError,
     Finding,
     Location,
@@ -29,7 +26,7 @@ from govcheck.report import (
     Report,
     Snapshot,
 )
-from govcheck.rule import Category, Rule, Severity
+from govcheck.rule import Rule, Severity
 from govcheck.validation import validate
 from govcheck.yamlsource import Source, Span, load
 
@@ -53,12 +50,18 @@ class Checker:
         self.charts = charts  # chart series, for the HTML reports: only computed when asked for
         self.gap_severity = gap_severity
         rules = [_engine_rule(r) for r in self.catalogue.rules]
-        conclusions = _engine_conclusions(self.catalogue)
+        conclusions = engine_conclusions(self.catalogue)
         self._engine = Engine(rules, conclusions)
         self._needed = _fields_needed(self.catalogue)
         self._members = _memberships(self.catalogue)
+        groups = {name.partition(".")[0] for name in self._needed}
+        size = len(self._needed) + len(groups) + len(self._members) + 4  # + membership, kind, id, sid
+        if size > MAX_PROPERTIES:
+            raise RuleError(
+                f"the rules read {size} facts together; the rule engine takes at most {MAX_PROPERTIES}"
+            )
         self._by_id = {r.rule.id: r for r in self.catalogue.rules}
-        self._basis = {r.rule.id: _rule_basis(r.rule) for r in self.catalogue.rules}
+        self._basis = {r.rule.id: rule_basis(r.rule) for r in self.catalogue.rules}
 
     def check_path(self, path: str | os.PathLike[str]) -> Report | FileError:
         """Check one file; a file that cannot be read or validated becomes a FileError."""
@@ -79,7 +82,8 @@ class Checker:
                 hint = difflib.get_close_matches(exception.rule, list(self._by_id), n=1)
                 _, span = source.locate(f"/exceptions/{i}/rule")
                 raise InputError(
-                    f"no rule {exception.rule!r} in the catalogue" + (f"; did you mean {hint[0]!r}?" if hint else ""),
+                    f"no rule {exception.rule!r} in the catalogue"
+                    + (f"; did you mean {hint[0]!r}?" if hint else ""),
                     file=source.path,
                     line=span.line,
                     column=span.column,
@@ -127,9 +131,9 @@ class Checker:
         return Report(
             govcheck_version=__version__,
             programme=_reference(programme, source, gate),
-            rating=self._conclude("rating", table.rating, outcome, sections, nested),
-            value_for_money=self._conclude(
-                "value_for_money", table.value_for_money, outcome, sections, nested
+            rating=conclude("rating", table.rating, outcome, sections, nested, self._basis),
+            value_for_money=conclude(
+                "value_for_money", table.value_for_money, outcome, sections, nested, self._basis
             ),
             findings=tuple(findings),
             gaps=tuple(self._gap(s, facts, rules, source) for s, (facts, rules) in sections.items()),
@@ -161,47 +165,6 @@ class Checker:
             evidence={"not_described": facts, "rules": [r.id for r in rules]},
             location=_location(source, pointer, span),
         )
-
-    def _conclude(
-        self,
-        topic: str,
-        table: Sequence[Any],
-        outcome: Outcome,
-        sections: dict[str, tuple[list[str], list[Rule]]],
-        nested: dict[str, Any],
-    ) -> Conclusion:
-        """The first line that fired; and the parts not described that left a worse line open."""
-        fired = outcome.conclusions.get(topic, {})
-        left_open: list[str] = []
-        for i, line in enumerate(table):
-            if f"{topic}:{i}" in outcome.lines:
-                because = tuple(sorted(fired[line.result]))
-                return Conclusion(
-                    conclusion=line.result,
-                    basis=self._line_basis(topic, table, line.result, because, outcome.lines),
-                    because=because,
-                    figures=_figures(table, line.result, nested),
-                    not_described=tuple(dict.fromkeys(left_open)),
-                )
-            left_open += _open_sections(line, sections, nested)
-        return Conclusion(
-            conclusion=table[-1].result,
-            # The best rating is reached by ruling the others out on described evidence; the
-            # value-for-money default is reached when nothing decides it.
-            basis="reported" if topic == "rating" else "none",
-            not_described=tuple(dict.fromkeys(left_open)),
-        )
-
-    def _line_basis(
-        self, topic: str, table: Sequence[Any], result: str, because: tuple[str, ...], fired: set[str]
-    ) -> Basis:
-        """The strongest kind of evidence among the findings the result rests on, or that the
-        programme conditions of its lines that fired read."""
-        kinds = {self._basis[r] for r in because if r in self._basis}
-        for i, line in enumerate(table):
-            if line.result == result and line.programme is not None and f"{topic}:{i}" in fired:
-                kinds.add(_facts_basis(facts_named(line.programme)))
-        return next((k for k in BASIS if k in kinds), "none")  # type: ignore[return-value]
 
     def _finding(
         self,
@@ -238,20 +201,6 @@ def _acceptance(e: AcceptedException) -> Acceptance:
     return Acceptance(
         reason=e.reason, accepted_by=e.accepted_by, basis=e.basis, date=e.date.isoformat() if e.date else None
     )
-
-
-#: Facts that hold someone else's judgement of the programme rather than its own figures.
-INDEPENDENT_FACTS = ("assessed.", "audit.", "history.independent", "history.previous_ipa", "gateway.")
-
-
-def _facts_basis(names: set[str] | frozenset[str]) -> Basis:
-    return "independent" if any(n.startswith(INDEPENDENT_FACTS) for n in names) else "reported"
-
-
-def _rule_basis(rule: Rule) -> Basis:
-    """A rule on someone else's judgement rests on that judgement, whatever it records."""
-    kind = _facts_basis(facts_named(rule.when))
-    return "realised" if rule.realised and kind != "independent" else kind
 
 
 def file_error(exc: GovcheckError, path: str) -> FileError:
@@ -325,35 +274,6 @@ def _reference(programme: Programme, source: Source, gate: int | None) -> Progra
     )
 
 
-def _figures(table: Sequence[Any], result: str, nested: dict[str, Any]) -> dict[str, Any]:
-    """The facts read by the programme conditions of the lines giving `result`."""
-    names = sorted(
-        set().union(
-            *(facts_named(line.programme) for line in table if line.result == result and line.programme)
-        )
-    )
-    return {name: _plain(gaps.lookup(nested, name)) for name in names}
-
-
-def _open_sections(
-    line: Any, sections: dict[str, tuple[list[str], list[Rule]]], nested: dict[str, Any]
-) -> list[str]:
-    """The parts not described that leave a conclusion line undetermined."""
-    if line.programme is not None:
-        if evaluate(line.programme, lambda name: gaps.lookup(nested, name)) is not None:
-            return []
-        return [gaps.SECTIONS[f.split(".", 1)[0]][1] for f in gaps.unknown_facts(line.programme, nested)]
-    match = line.finding or line.areas
-    if match is None:
-        return []
-    categories = {c.value for c in getattr(match, "categories", ())} or {c.value for c in Category}
-    return [
-        gaps.SECTIONS[section][1]
-        for section, (_, rules) in sections.items()
-        if any(r.category.value in categories and r.severity.rank >= match.min_severity.rank for r in rules)
-    ]
-
-
 def _plain(value: Any) -> Any:
     return list(value) if isinstance(value, tuple) else value
 
@@ -365,7 +285,11 @@ def _engine_rule(loaded: LoadedRule) -> EngineRule:
         gates = {"$or": [{"$nex": {"gate": 1}}, *({"gate": g} for g in sorted(set(rule.gates)))]}
         pattern = {"$and": [gates, pattern]}
     return EngineRule(
-        id=rule.id, pattern=pattern, rank=rule.severity.rank, category=rule.category.value, realised=rule.realised
+        id=rule.id,
+        pattern=pattern,
+        rank=rule.severity.rank,
+        category=rule.category.value,
+        realised=rule.realised,
     )
 
 
@@ -376,31 +300,6 @@ def _memberships(catalogue: Catalogue) -> dict[str, tuple[str, frozenset[Any]]]:
     for line in (*catalogue.conclusions.value_for_money, *catalogue.conclusions.rating):
         if line.programme is not None:
             found.update(memberships(line.programme))
-    return found
-
-
-def _engine_conclusions(catalogue: Catalogue) -> list[EngineConclusion]:
-    found = []
-    for topic in ("value_for_money", "rating"):
-        for i, line in enumerate(getattr(catalogue.conclusions, topic)):
-            common = {"id": f"{topic}:{i}", "topic": topic, "result": line.result, "trigger": line.trigger}
-            if line.finding is not None:
-                found.append(
-                    EngineConclusion(
-                        **common,
-                        min_rank=line.finding.min_severity.rank,
-                        categories=tuple(c.value for c in line.finding.categories),
-                        realised=line.finding.realised,
-                    )
-                )
-            elif line.areas is not None:
-                found.append(
-                    EngineConclusion(
-                        **common, min_rank=line.areas.min_severity.rank, at_least=line.areas.at_least
-                    )
-                )
-            elif line.programme is not None:
-                found.append(EngineConclusion(**common, pattern=compile_condition(line.programme)))
     return found
 
 

@@ -47,6 +47,8 @@ RULESET = "govcheck"
 #: point, which is how Python writes floats from 1e16 up and below 1e-4.
 FLOAT_MAX = 1e15
 FLOAT_MIN = 1e-4
+#: Properties a fact may hold, nested ones counted: beyond about 252 the engine crashes.
+MAX_PROPERTIES = 240
 
 
 @dataclass(frozen=True)
@@ -148,6 +150,9 @@ class Engine:
 
         Findings of the `accepted` rules (accepted exceptions) are reported as fired but left out
         of what the conclusions read: on their own they drive no conclusion."""
+        size = _properties(programme)
+        if size > MAX_PROPERTIES:
+            raise EngineError(f"the rules read {size} facts; the rule engine takes at most {MAX_PROPERTIES}")
         sid = f"doc{next(self._sessions)}"
         self._fired, self._conclusions, self._accepted, self._lines = {}, {}, accepted, set()
         try:
@@ -232,6 +237,11 @@ def _tally_pattern(c: EngineConclusion) -> Pattern:
     if c.trigger == "areas":
         return {"$gte": {f"areas_{c.min_rank}": c.at_least}}
     return c.pattern
+
+
+def _properties(fact: Pattern) -> int:
+    """The properties of a fact as the engine counts them: every key, nested ones included."""
+    return sum(1 + (_properties(v) if isinstance(v, dict) else 0) for v in fact.values())
 
 
 def _readable(value: Any) -> Any:

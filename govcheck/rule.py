@@ -207,7 +207,9 @@ class Rule(Strict):
 class FindingMatch(Strict):
     min_severity: Severity = Severity.info
     categories: tuple[Category, ...] = ()
-    realised: StrictBool = Field(default=False, description="Count only findings of realised loss or failure.")
+    realised: StrictBool = Field(
+        default=False, description="Count only findings of realised loss or failure."
+    )
 
 
 class AreasMatch(Strict):

@@ -35,7 +35,8 @@ def expand(data: Any) -> list[Any]:
     expanded = []
     for i, variant in enumerate(variants):
         if not isinstance(variant, dict) or not all(
-            isinstance(k, str) and TOKEN.fullmatch(f"${{{k}}}") and isinstance(v, str) for k, v in variant.items()
+            isinstance(k, str) and TOKEN.fullmatch(f"${{{k}}}") and isinstance(v, str)
+            for k, v in variant.items()
         ):
             raise VariantError("a variant maps lower-case names to text", f"/{KEY}/{i}")
         expanded.append(_substitute(rest, variant, i))

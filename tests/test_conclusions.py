@@ -219,12 +219,15 @@ def test_achieved_names_the_figures_it_rests_on(checker: Checker, tmp_path: Path
 
 
 @pytest.mark.parametrize(
-    ("delivered", "expect", "conclusion"), [(800, set(), "achieved"), (799, {"outputs-behind-plan"}, "at_risk")]
+    ("delivered", "expect", "conclusion"),
+    [(800, set(), "achieved"), (799, {"outputs-behind-plan"}, "at_risk")],
 )
 def test_achieved_needs_four_fifths_of_the_outputs_due(
     checker: Checker, tmp_path: Path, delivered: int, expect: set[str], conclusion: str
 ) -> None:
-    patch = {"outputs": [{"name": "Sites", "unit": "sites", "planned": 1000, "due": 1000, "delivered": delivered}]}
+    patch = {
+        "outputs": [{"name": "Sites", "unit": "sites", "planned": 1000, "due": 1000, "delivered": delivered}]
+    }
     report = check(checker, tmp_path, combine(COMPLETE, patch), expect)
     assert report.gaps == ()
     assert report.value_for_money.conclusion == conclusion
@@ -461,7 +464,11 @@ def test_findings_make_the_rating_worse_than_the_last_independent_one(
 
 @pytest.mark.parametrize(
     ("items", "rating"),
-    [([], "Green"), ([MEDIUM["governance"]], "Amber/Green"), ([HIGH["governance"], HIGH["purpose"]], "Amber/Red")],
+    [
+        ([], "Green"),
+        ([MEDIUM["governance"]], "Amber/Green"),
+        ([HIGH["governance"], HIGH["purpose"]], "Amber/Red"),
+    ],
 )
 def test_without_an_independent_rating_the_rating_rests_on_the_evidence(
     checker: Checker, tmp_path: Path, items: list[tuple[dict[str, Any], str]], rating: str
@@ -649,7 +656,7 @@ def test_tables_out_of_order_are_refused(document: dict[str, Any]) -> None:
 
     from govcheck.rule import Conclusions
 
-    with pytest.raises(ValidationError, match="must come before every other line|worst result to the best"):
+    with pytest.raises(ValidationError, match=r"must come before every other line|worst result to the best"):
         Conclusions.model_validate(document)
 
 

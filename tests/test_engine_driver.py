@@ -50,3 +50,31 @@ def test_sessions_are_deleted_after_each_document() -> None:
     engine = Engine(RULES, CONCLUSIONS)
     for i in range(3000):  # the engine refuses a 1,025th live session
         assert engine.run({"x": i % 2}).fired == (["a"] if i % 2 else [])
+
+
+def test_realised_findings_and_accepted_ones_in_the_tally() -> None:
+    rules = [
+        EngineRule(id="loss", pattern={"x": 1}, rank=3, category="value_for_money", realised=True),
+        EngineRule(id="risk", pattern={"y": 1}, rank=3, category="cost"),
+    ]
+    lines = [
+        EngineConclusion(id="v:0", topic="v", result="lost", trigger="finding", min_rank=3, realised=True),
+        EngineConclusion(id="v:1", topic="v", result="risky", trigger="finding", min_rank=3),
+    ]
+    engine = Engine(rules, lines)
+    out = engine.run({"x": 1, "y": 1})
+    assert out.conclusions == {"v": {"lost": {"loss"}, "risky": {"loss", "risk"}}}
+    assert out.lines == {"v:0", "v:1"}
+    # A risk alone is no loss.
+    assert engine.run({"x": 0, "y": 1}).conclusions == {"v": {"risky": {"risk"}}}
+    # An accepted finding is reported but counts towards nothing.
+    out = engine.run({"x": 1, "y": 0}, accepted=frozenset({"loss"}))
+    assert out.fired == ["loss"] and out.conclusions == {} and out.lines == set()
+
+
+def test_a_fact_the_engine_cannot_hold_is_refused_not_crashed() -> None:
+    engine = Engine(RULES, CONCLUSIONS)
+    wide = {f"g{i}": {f"f{j}": j for j in range(30)} for i in range(9)}  # 279 properties
+    with pytest.raises(EngineError, match="at most 240"):
+        engine.run(wide)
+    assert engine.run({"x": 1}).fired == ["a"]

@@ -58,11 +58,27 @@ def test_json_contract_shape() -> None:
     reports = json.loads(result.stdout)
     assert isinstance(reports, list) and len(reports) == 2
     for report in reports:
-        assert set(report) >= {"govcheck_version", "programme", "rating", "value_for_money", "findings", "summary"}
+        assert set(report) >= {
+            "govcheck_version",
+            "programme",
+            "rating",
+            "value_for_money",
+            "findings",
+            "summary",
+        }
         assert set(report["programme"]) >= {"id", "name", "source"}
         assert set(report["summary"]["by_severity"]) == {"critical", "high", "medium", "low", "info"}
         for f in report["findings"]:
-            assert set(f) >= {"rule_id", "title", "severity", "category", "message", "recommendation",
-                              "references", "evidence", "location"}
+            assert set(f) >= {
+                "rule_id",
+                "title",
+                "severity",
+                "category",
+                "message",
+                "recommendation",
+                "references",
+                "evidence",
+                "location",
+            }
             assert set(f["location"]) >= {"file", "line", "column", "path"}
             assert f["location"]["line"] >= 1 and f["location"]["path"].startswith("/")

@@ -365,15 +365,25 @@ RANK = {"info": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}
 
 @pytest.mark.parametrize(
     ("example", "threshold", "code"),
-    [("ngss", "high", 1), ("troubled", "critical", 0), ("ngss", "medium", 1), ("ngss", "low", 1),
-     ("healthy", "info", 0)],
+    [
+        ("ngss", "high", 1),
+        ("troubled", "critical", 0),
+        ("ngss", "medium", 1),
+        ("ngss", "low", 1),
+        ("healthy", "info", 0),
+    ],
 )
 def test_every_format_fails_exactly_the_findings_at_or_above_the_threshold(
     tmp_path: Path, example: str, threshold: str, code: int
 ) -> None:
     out = {f: tmp_path / f for f in ("sarif", "junit", "github", "gitlab", "compact")}
     result = run_cli(
-        "check", f"examples/{example}.yaml", "--fail-on", threshold, "-f", "json",
+        "check",
+        f"examples/{example}.yaml",
+        "--fail-on",
+        threshold,
+        "-f",
+        "json",
         *(arg for f, p in out.items() for arg in ("-f", f"{f}={p}")),
     )
     assert result.returncode == code, result.stderr
@@ -496,6 +506,10 @@ def test_junit_escapes_programme_text(tmp_path: Path) -> None:
     assert "Q&A <b>bold</b> \"quoted\" 'single' ]]> \ufffdbell has no business case" in text
     props = {p.name: p.value for p in suite.properties()}
     assert props["programme"] == name.replace("\x01", "\ufffd")
+    # The conclusions travel with their basis.
+    assert props["value_for_money"] == "not_achieved"
+    assert props["value_for_money_basis"] == "strong: losses or failures that have happened"
+    assert props["rating_basis"].split(": ", 1)[0] in {"strong", "moderate", "weak"}
 
 
 # --- GitHub workflow commands ----------------------------------------------------------------------
@@ -656,7 +670,11 @@ def test_every_streamed_format_is_byte_identical_whatever_jobs(tmp_path: Path) -
         out = tmp_path / f"jobs{jobs}"
         out.mkdir()
         result = run_cli(
-            "check", str(corpus), "--jobs", jobs, *(a for f in STREAMED for a in ("-f", f"{f}={out / f}")),
+            "check",
+            str(corpus),
+            "--jobs",
+            jobs,
+            *(a for f in STREAMED for a in ("-f", f"{f}={out / f}")),
             env={**os.environ, "NO_COLOR": "1", "COLUMNS": "100"},
         )
         assert result.returncode == 2, result.stderr

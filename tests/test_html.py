@@ -29,8 +29,7 @@ from govcheck.validation import validate
 from govcheck.yamlsource import load
 
 HOSTILE_NAME = "<script>alert(1)</script>{{ 7*7 }}"
-HOSTILE_MILESTONE = "<img src=x onerror=alert(2)> & \"quoted\" {% raw %}"
-
+HOSTILE_MILESTONE = '<img src=x onerror=alert(2)> & "quoted" {% raw %}'
 
 
 @pytest.fixture(scope="module")
@@ -287,8 +286,16 @@ def test_geometry_stays_inside_the_canvas(checker: Checker) -> None:
         html = render("html", make_run(checker, EXAMPLES / f"{name}.yaml"))
         for svg in re.findall(r"<svg.*?</svg>", html, flags=re.S):
             width, height = map(float, re.search(r'viewBox="0 0 (\S+) (\S+)"', svg).groups())  # type: ignore[union-attr]
-            for attr, limit in (("x", width), ("x1", width), ("x2", width), ("cx", width), ("y", height),
-                                ("y1", height), ("y2", height), ("cy", height)):
+            for attr, limit in (
+                ("x", width),
+                ("x1", width),
+                ("x2", width),
+                ("cx", width),
+                ("y", height),
+                ("y1", height),
+                ("y2", height),
+                ("cy", height),
+            ):
                 for value in re.findall(rf'\s{attr}="(-?[\d.]+)"', svg):
                     assert -1 <= float(value) <= limit + 1, (name, attr, value)
             for points in re.findall(r'points="([^"]*)"', svg):
@@ -319,7 +326,7 @@ def test_portfolio_dashboard(checker: Checker, tmp_path: Path) -> None:
     # The rating distribution and the categories failing most agree with portfolio.summary.
     assert "govcheck: " + ", ".join(f"{k} {n}" for k, n in reversed(list(data.ratings.items()))) + "." in html
     for category, n in data.failing_categories:
-        assert f'{category.replace("_", " ")}: {n} failing' in html
+        assert f"{category.replace('_', ' ')}: {n} failing" in html
     # The heatmap has a text value in every cell.
     heat = re.search(r'<table class="heatmap">.*?</table>', html, flags=re.S)
     assert heat
@@ -337,9 +344,17 @@ def test_portfolio_dashboard(checker: Checker, tmp_path: Path) -> None:
 # A real browser
 
 CHROMIUM_FLAGS = (
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--hide-scrollbars", "--enable-logging=stderr", "--v=0",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
+    "--enable-logging=stderr",
+    "--v=0",
 )
 
 
@@ -348,8 +363,10 @@ def chromium() -> str:
     if path is None:
         if os.environ.get("GOVCHECK_REQUIRE_BROWSER") == "1":
             pytest.fail("GOVCHECK_REQUIRE_BROWSER=1 but chromium is not on PATH")
-        pytest.skip("chromium is not on PATH (Debian: apt-get install chromium); "
-                    "set GOVCHECK_REQUIRE_BROWSER=1 to make this a failure")
+        pytest.skip(
+            "chromium is not on PATH (Debian: apt-get install chromium); "
+            "set GOVCHECK_REQUIRE_BROWSER=1 to make this a failure"
+        )
     return path
 
 
@@ -357,7 +374,9 @@ def run_chromium(browser: str, tmp_path: Path, page: Path, *extra: str) -> subpr
     profile = tmp_path / f"profile-{len(list(tmp_path.glob('profile-*')))}"
     result = subprocess.run(
         [browser, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *extra, page.as_uri()],
-        capture_output=True, text=True, timeout=180,
+        capture_output=True,
+        text=True,
+        timeout=180,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     page_errors = [line for line in result.stderr.splitlines() if "CONSOLE" in line or "Uncaught" in line]
@@ -372,10 +391,13 @@ def png_size(path: Path) -> tuple[int, int]:
     return width, height
 
 
-@pytest.mark.parametrize(("fmt", "files", "figures"), [
-    ("html", ["healthy.yaml"], 3),
-    ("html-portfolio", ["ngss.yaml", "healthy.yaml", "troubled.yaml"], 2),
-])
+@pytest.mark.parametrize(
+    ("fmt", "files", "figures"),
+    [
+        ("html", ["healthy.yaml"], 3),
+        ("html-portfolio", ["ngss.yaml", "healthy.yaml", "troubled.yaml"], 2),
+    ],
+)
 def test_renders_in_chromium(
     checker: Checker, tmp_path: Path, fmt: str, files: list[str], figures: int
 ) -> None:

@@ -73,7 +73,9 @@ def test_an_independent_unrealistic_business_case_is_a_business_case_finding(tmp
     }
     code, report = report_of(write(tmp_path, patch))
     assert code == 1
-    (finding,) = [f for f in report["findings"] if f["rule_id"] == "assessed-serious-weaknesses-business-case"]
+    (finding,) = [
+        f for f in report["findings"] if f["rule_id"] == "assessed-serious-weaknesses-business-case"
+    ]
     assert finding["category"] == "business_case"
     assert finding["severity"] == "high"
     assert finding["message"].startswith("On 1 May 2025, the NAO judged the business case unrealistic")
@@ -154,7 +156,10 @@ def test_an_accepted_exception_is_reported_and_does_not_drive_the_conclusions(tm
     assert "business-case-missing" not in report["rating_because"]
     assert "business-case-missing" not in report["value_for_money"]["because"]
     assert code == 1  # still a high finding for --fail-on: a CI gate waives it with a waiver
-    for fmt, text in (("markdown", "Accepted as an exception"), ("terminal", "accepted by Permanent Secretary")):
+    for fmt, text in (
+        ("markdown", "Accepted as an exception"),
+        ("terminal", "accepted by Permanent Secretary"),
+    ):
         result = run_cli("check", str(path), "-f", fmt)
         assert text in " ".join(result.stdout.split()), fmt
 
@@ -167,7 +172,9 @@ def test_an_active_programme_with_cost_growth_and_slip_only_is_at_risk(tmp_path:
             {"name": "First agency live", "baseline": D(2024, 12, 31), "forecast": D(2026, 6, 30)},
             {"name": "Closure", "baseline": D(2027, 3, 31), "forecast": D(2028, 9, 30)},
         ],
-        "history": [{"date": D(2023, 3, 31), "whole_life_cost": gbp(120e6), "planned_end_date": D(2027, 3, 31)}],
+        "history": [
+            {"date": D(2023, 3, 31), "whole_life_cost": gbp(120e6), "planned_end_date": D(2027, 3, 31)}
+        ],
         "planned_end_date": D(2028, 9, 30),
     }
     _, report = report_of(write(tmp_path, patch))
@@ -258,25 +265,60 @@ def test_the_shared_releases_are_never_not_achieved(tmp_path: Path) -> None:
 
 # --- misused fields: one located line, exit 2 -----------------------------------------------------
 
-ASSESSMENT = {"part": "schedule", "by": "IPA", "date": D(2025, 1, 10), "verdict": "weaknesses", "basis": "Slipping"}
+ASSESSMENT = {
+    "part": "schedule",
+    "by": "IPA",
+    "date": D(2025, 1, 10),
+    "verdict": "weaknesses",
+    "basis": "Slipping",
+}
 EXCEPTION = {"rule": "no-sro", "reason": "Interim", "accepted_by": "Permanent Secretary", "basis": "other"}
 
 
 @pytest.mark.parametrize(
     ("patch", "field", "words"),
     [
-        ({"assessments": [{k: v for k, v in ASSESSMENT.items() if k != "by"}]}, "assessments.0.by", "required"),
-        ({"assessments": [{k: v for k, v in ASSESSMENT.items() if k != "date"}]}, "assessments.0.date", "required"),
-        ({"assessments": [{**ASSESSMENT, "verdict": "dreadful"}]}, "assessments.0.verdict", "sound"),
-        ({"assessments": [{**ASSESSMENT, "date": D(2025, 7, 1)}]}, "assessments", "after the assessment_date"),
         (
-            {"changes": [{"date": D(2024, 1, 1), "summary": "Cut", "scope": "reduced", "budget": "reduced",
-                          "budget_change": gbp(100.5e6)}]},
+            {"assessments": [{k: v for k, v in ASSESSMENT.items() if k != "by"}]},
+            "assessments.0.by",
+            "required",
+        ),
+        (
+            {"assessments": [{k: v for k, v in ASSESSMENT.items() if k != "date"}]},
+            "assessments.0.date",
+            "required",
+        ),
+        ({"assessments": [{**ASSESSMENT, "verdict": "dreadful"}]}, "assessments.0.verdict", "sound"),
+        (
+            {"assessments": [{**ASSESSMENT, "date": D(2025, 7, 1)}]},
+            "assessments",
+            "after the assessment_date",
+        ),
+        (
+            {
+                "changes": [
+                    {
+                        "date": D(2024, 1, 1),
+                        "summary": "Cut",
+                        "scope": "reduced",
+                        "budget": "reduced",
+                        "budget_change": gbp(100.5e6),
+                    }
+                ]
+            },
             "changes",
             "more than the budget",
         ),
-        ({"changes": [{"date": D(2024, 1, 1), "summary": "Cut", "scope_share": 1.5}]}, "changes.0.scope_share", "1"),
-        ({"exceptions": [{k: v for k, v in EXCEPTION.items() if k != "reason"}]}, "exceptions.0.reason", "required"),
+        (
+            {"changes": [{"date": D(2024, 1, 1), "summary": "Cut", "scope_share": 1.5}]},
+            "changes.0.scope_share",
+            "1",
+        ),
+        (
+            {"exceptions": [{k: v for k, v in EXCEPTION.items() if k != "reason"}]},
+            "exceptions.0.reason",
+            "required",
+        ),
         (
             {"exceptions": [{k: v for k, v in EXCEPTION.items() if k != "accepted_by"}]},
             "exceptions.0.accepted_by",
@@ -285,7 +327,16 @@ EXCEPTION = {"rule": "no-sro", "reason": "Interim", "accepted_by": "Permanent Se
         ({"exceptions": [{**EXCEPTION, "rule": "no-sroo"}]}, "exceptions.0.rule", "did you mean 'no-sro'"),
         ({"contracts": [{"name": "Build", "status": "terminated"}]}, "contracts.0.date", "needs the date"),
         (
-            {"audit_conclusions": [{"by": "programme", "date": D(2025, 1, 1), "conclusion": "achieved", "basis": "We did well"}]},
+            {
+                "audit_conclusions": [
+                    {
+                        "by": "programme",
+                        "date": D(2025, 1, 1),
+                        "conclusion": "achieved",
+                        "basis": "We did well",
+                    }
+                ]
+            },
             "audit_conclusions.0.by",
             "independent",
         ),
@@ -299,7 +350,9 @@ def test_misused_fields_give_one_located_line_and_exit_2(
     assert result.returncode == 2, result.stdout
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, lines
-    assert lines[0].startswith(f"govcheck: {path}:") and f" {field}: " in lines[0] and words in lines[0], lines[0]
+    assert lines[0].startswith(f"govcheck: {path}:") and f" {field}: " in lines[0] and words in lines[0], (
+        lines[0]
+    )
     assert "Traceback" not in result.stderr
 
 
@@ -312,7 +365,7 @@ def test_approval_with_the_stage_not_described_is_accepted(tmp_path: Path, stage
     data = {**data, "business_case": case}
     path = tmp_path / "p.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False))
-    code, report = report_of(path)
+    _, report = report_of(path)
     assert "business-case-missing" not in rule_ids(report)
     assert any("business case" in g["title"] for g in report["gaps"])
 

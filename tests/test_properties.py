@@ -470,7 +470,15 @@ def test_mutated_programmes_are_checked_or_refused_many(
 
 # --- (b) Conditions: type checker, compiler and engine against the oracle ------------------------------
 
-FACTS: dict[str, Any] = fact_fields()
+#: Every scalar fact, but the judgement facts of one part only: the oracle tests put every fact
+#: in one document, and the engine takes at most about 252 properties in a fact (the checker
+#: gives it only the facts its rules read). The ten parts' facts have the same types.
+FACTS: dict[str, Any] = {
+    name: ann
+    for name, ann in fact_fields().items()
+    if not name.startswith("assessed.")
+    or name.startswith(("assessed.business_case_", "assessed.independent", "assessed.unrealistic"))
+}
 ORDERED_OPS = ("eq", "ne", "lt", "lte", "gt", "gte", "in", "not_in")
 EQUALITY_OPS = ("eq", "ne", "in", "not_in")
 NUMERIC_LOOKING = ["9", "10", "true", "false", "1", "0", "-1", "1.0", "", "null", " 9", "9 ", "1e1"]
@@ -713,8 +721,13 @@ def test_engine_takes_floats_written_with_an_exponent(value: float) -> None:
     head, _, tail = fact.partition(".")
     # The adapter clamps such floats into the range the engine reads (tiny ones to 0, huge ones
     # to 1e15) instead of letting the engine fail; thresholds are kept inside that range.
-    engine = Engine([EngineRule(id="positive", pattern={"$gt": {fact: 0}}, rank=0, category="t"),
-                     EngineRule(id="huge", pattern={"$gte": {fact: 1e15}}, rank=0, category="t")], [])
+    engine = Engine(
+        [
+            EngineRule(id="positive", pattern={"$gt": {fact: 0}}, rank=0, category="t"),
+            EngineRule(id="huge", pattern={"$gte": {fact: 1e15}}, rank=0, category="t"),
+        ],
+        [],
+    )
     expected = ["positive", "huge"] if value > 1 else []
     assert sorted(engine.run({head: {tail: value}}).fired) == sorted(expected)
 

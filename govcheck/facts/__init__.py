@@ -80,7 +80,9 @@ CORE = {
 
 
 class CoverageFacts(Facts):
-    core: int = Field(description="How many of governance, business case, milestones, costs and benefits are described.")
+    core: int = Field(
+        description="How many of governance, business case, milestones, costs and benefits are described."
+    )
     core_missing: tuple[str, ...]
 
 
@@ -112,7 +114,7 @@ class ProgrammeFacts(Facts):
     losses: LossFacts
     outputs: OutputFacts
     performance: PerformanceFacts
-    assessed: AssessedFacts  # type: ignore[valid-type]
+    assessed: AssessedFacts
     contracts: ContractFacts
     audit: AuditFacts
     noncash: NonCashFacts

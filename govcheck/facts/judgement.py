@@ -63,15 +63,21 @@ def _part_fields() -> dict[str, Any]:
             int | None,
             Field(description=f"0 none or sound, 1 low, 2 medium, 3 high: the {words} as judged."),
         )
-        fields[f"{part}_verdict"] = (Verdict | None, Field(description=f"The judgement of the {words} that counts."))
+        fields[f"{part}_verdict"] = (
+            Verdict | None,
+            Field(description=f"The judgement of the {words} that counts."),
+        )
         fields[f"{part}_by"] = (str | None, Field(description="Who made it: the body's name, or its kind."))
-        fields[f"{part}_independent"] = (bool | None, Field(description="Made by someone other than the programme."))
+        fields[f"{part}_independent"] = (
+            bool | None,
+            Field(description="Made by someone other than the programme."),
+        )
         fields[f"{part}_date"] = (str | None, Field(description="When it was made."))
         fields[f"{part}_basis"] = (str | None, Field(description="The words it rests on."))
     return fields
 
 
-AssessedFacts = create_model(  # type: ignore[call-overload]
+AssessedFacts: type[Facts] = create_model(
     "AssessedFacts",
     __base__=Facts,
     __doc__="The judgement that counts for each part of the programme.",
@@ -86,7 +92,7 @@ AssessedFacts = create_model(  # type: ignore[call-overload]
 
 class AuditFacts(Facts):
     latest: Literal["not_achieved", "at_risk", "achieved", "not_yet_determinable", "none"] | None = Field(
-        description="The latest auditor's conclusion on value for money as of the assessment date; none if none."
+        description="The latest auditor's conclusion on value for money by the assessment date; none if none."
     )
     by: str | None
     date: str | None
@@ -117,7 +123,12 @@ def _judgements(p: Programme) -> list[_Judgement] | None:
     if described(p, "assessments"):
         found = [
             _Judgement(
-                a.part, a.by != SELF, the(a.assessor, False) if a.assessor else BY_WORDS[a.by], a.date, a.verdict, a.basis
+                a.part,
+                a.by != SELF,
+                the(a.assessor, False) if a.assessor else BY_WORDS[a.by],
+                a.date,
+                a.verdict,
+                a.basis,
             )
             for a in p.assessments
         ]
@@ -136,6 +147,11 @@ def _judgements(p: Programme) -> list[_Judgement] | None:
     return found
 
 
+def _words(text: str) -> str:
+    """A basis as findings quote it: without quotation marks of its own around it."""
+    return text.strip().strip('"\u201c\u201d').strip()
+
+
 def _counts(j: _Judgement) -> tuple[bool, dt.date, int]:
     """Which judgement of a part counts: independent first, then the latest, then the worst."""
     return (j.independent, j.date, VERDICTS.index(j.verdict))
@@ -144,7 +160,7 @@ def _counts(j: _Judgement) -> tuple[bool, dt.date, int]:
 def assessed(p: Programme) -> Any:
     judgements = _judgements(p)
     if judgements is None:
-        return AssessedFacts(**{name: None for name in AssessedFacts.model_fields})
+        return AssessedFacts.model_validate(dict.fromkeys(AssessedFacts.model_fields))
     held = [j for j in judgements if j.date <= p.assessment_date]
     values: dict[str, Any] = {}
     counted: list[_Judgement] = []
@@ -159,12 +175,14 @@ def assessed(p: Programme) -> Any:
             f"{part}_by": j.by if j else None,
             f"{part}_independent": j.independent if j else None,
             f"{part}_date": j.date.isoformat() if j else None,
-            f"{part}_basis": j.basis.strip().strip('"\u201c\u201d').strip() if j else None,
+            f"{part}_basis": _words(j.basis) if j else None,
         }
-    return AssessedFacts(
-        independent=sum(j.independent for j in counted),
-        unrealistic=sum(j.independent and j.verdict == "unrealistic" for j in counted),
-        **values,
+    return AssessedFacts.model_validate(
+        {
+            "independent": sum(j.independent for j in counted),
+            "unrealistic": sum(j.independent and j.verdict == "unrealistic" for j in counted),
+            **values,
+        }
     )
 
 
@@ -178,7 +196,7 @@ def audit(p: Programme) -> AuditFacts:
         latest=latest.conclusion,
         by=the(latest.assessor, False) if latest.assessor else BY_WORDS[latest.by],
         date=latest.date.isoformat(),
-        basis=latest.basis.strip().strip('"\u201c\u201d').strip(),
+        basis=_words(latest.basis),
     )
 
 

@@ -49,7 +49,9 @@ class ValueFacts(Facts):
         "the share of the scope removed."
     )
     descope_scope_share: float | None = Field(description="Share of scope removed in the worst such change.")
-    descope_budget_share: float | None = Field(description="Share of budget removed in the worst such change.")
+    descope_budget_share: float | None = Field(
+        description="Share of budget removed in the worst such change."
+    )
 
 
 def costs(p: Programme) -> CostFacts:
@@ -166,15 +168,21 @@ def value(p: Programme, today: dt.date) -> ValueFacts:
     else:
         exceeds = spent > delivered
     cuts = _descope_shares(p)
-    small = [(scope, budget) for scope, budget in cuts if scope is not None and budget is not None and budget < scope / 2]
-    worst = max(small, key=lambda c: c[0] - c[1], default=(None, None))  # type: ignore[arg-type, return-value]
+    small = [
+        (scope, budget)
+        for scope, budget in cuts
+        if scope is not None and budget is not None and budget < scope / 2
+    ]
+    worst: tuple[float | None, float | None] = max(small, key=lambda c: c[0] - c[1], default=(None, None))
     return ValueFacts(
         invested=spent,
         net_to_date=round(delivered - spent, 2) if spent is not None and delivered is not None else None,
         cost_exceeds_savings=exceeds,
         descoped_without_saving=(
             at_least(
-                c.budget != "reduced" if described(c, "budget") else None for c in p.changes if c.scope == "reduced"
+                c.budget != "reduced" if described(c, "budget") else None
+                for c in p.changes
+                if c.scope == "reduced"
             )
             if described(p, "changes")
             else None

@@ -261,6 +261,7 @@ def _overdue(b: Benefit, today: dt.date) -> bool | None:
         return None
     return b.realised is False
 
+
 def _rank(rating: str) -> int:
     return RATING_RANK[rating]
 

@@ -105,7 +105,9 @@ def report_suite(
         ("assessment_date", p.assessment_date),
         ("gate", "" if p.gate is None else str(p.gate)),
         ("rating", report.rating.conclusion),
+        ("rating_basis", f"{report.rating.strength}: {report.rating.rests_on}"),
         ("value_for_money", report.value_for_money.conclusion),
+        ("value_for_money_basis", f"{report.value_for_money.strength}: {report.value_for_money.rests_on}"),
         ("govcheck_version", report.govcheck_version),
     ]
     return _suite(p.id or p.source, p.source, cases, properties)

@@ -63,15 +63,14 @@ from govcheck.model.sections import (
 
 __all__ = [
     "EARLIEST",
+    "LATEST",
     "PARTS",
+    "UNKNOWN",
     "VERDICTS",
     "AcceptedException",
     "Assessment",
-    "AuditConclusion",
-    "Contract",
-    "LATEST",
-    "UNKNOWN",
     "AssuranceOpinion",
+    "AuditConclusion",
     "Benefit",
     "BenefitYear",
     "Benefits",
@@ -81,6 +80,7 @@ __all__ = [
     "Checkpoint",
     "Citation",
     "Commitment",
+    "Contract",
     "Costs",
     "Count",
     "Date",
@@ -150,7 +150,9 @@ class Programme(Dated):
     sources: tuple[Citation, ...] = ()
     reference_ratings: tuple[ReferenceRating, ...] = ()
     history: tuple[Snapshot, ...] = Field(default=(), description="Earlier snapshots, oldest first.")
-    assessments: tuple[Assessment, ...] = Field(default=(), description="Judgements of the quality of its parts.")
+    assessments: tuple[Assessment, ...] = Field(
+        default=(), description="Judgements of the quality of its parts."
+    )
     contracts: tuple[Contract, ...] = ()
     audit_conclusions: tuple[AuditConclusion, ...] = Field(
         default=(), description="Auditors' stated conclusions on its value for money."
@@ -193,8 +195,14 @@ class Programme(Dated):
         costs = info.data.get("costs")
         budget = costs.budget if isinstance(costs, Costs) else None
         for i, change in enumerate(value):
-            if change.budget_change is not None and budget is not None and change.budget_change.amount > budget.amount:
-                raise ValueError(f"item {i + 1}: budget_change is more than the budget ({budget.amount:,.0f})")
+            if (
+                change.budget_change is not None
+                and budget is not None
+                and change.budget_change.amount > budget.amount
+            ):
+                raise ValueError(
+                    f"item {i + 1}: budget_change is more than the budget ({budget.amount:,.0f})"
+                )
         return value
 
     @field_validator("assessments", "audit_conclusions", "exceptions", mode="after")

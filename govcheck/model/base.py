@@ -71,7 +71,9 @@ Text = Annotated[str, Field(min_length=1, max_length=10_000)]
 Name = Annotated[str, Field(min_length=1, max_length=500)]
 Count = Annotated[StrictInt, Field(ge=0, le=10_000_000)]
 Number = Annotated[StrictInt | StrictFloat, Field(allow_inf_nan=False, ge=-1e12, le=1e12)]
-Share = Annotated[StrictInt | StrictFloat, Field(allow_inf_nan=False, ge=0, le=1, description="A share, 0 to 1.")]
+Share = Annotated[
+    StrictInt | StrictFloat, Field(allow_inf_nan=False, ge=0, le=1, description="A share, 0 to 1.")
+]
 
 
 class Dated(Strict):

@@ -58,7 +58,9 @@ class Assessment(Dated):
 
     part: Part
     by: Assessor = Field(description="The programme itself for a self-assessment; any other is independent.")
-    assessor: Name | None = Field(default=None, description="The body's own name, e.g. Major Projects Review Group.")
+    assessor: Name | None = Field(
+        default=None, description="The body's own name, e.g. Major Projects Review Group."
+    )
     date: Date
     verdict: Verdict
     basis: Text = Field(description="The words the judgement rests on.")
@@ -77,7 +79,9 @@ class AuditConclusion(Dated):
     @classmethod
     def _independent(cls, value: str) -> str:
         if value == SELF:
-            raise ValueError("an audit conclusion is an independent one: record the programme's own view as an assessment")
+            raise ValueError(
+                "an audit conclusion is an independent one: record the programme's own view as an assessment"
+            )
         return value
 
 
@@ -85,7 +89,9 @@ class AcceptedException(Dated):
     """A finding accepted by an accountable person with a documented justification: it stays
     in the report, marked accepted, and does not on its own drive a conclusion."""
 
-    rule: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", description="The id of the rule whose finding is accepted.")
+    rule: str = Field(
+        pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", description="The id of the rule whose finding is accepted."
+    )
     reason: Text
     accepted_by: Name = Field(description="The accountable person or body that accepted it.")
     basis: Literal["emergency", "ministerial_direction", "accounting_officer_assessment", "other"]

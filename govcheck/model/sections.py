@@ -125,7 +125,9 @@ class Checkpoint(Dated):
 class Migration(Strict):
     unit: Name = Field(default="customers", description="What moves, e.g. customers, sites.")
     total: Count = Field(description="Units to move in all.")
-    no_new_date: StrictBool = Field(default=False, description="The roll-out is delayed and has no new end date.")
+    no_new_date: StrictBool = Field(
+        default=False, description="The roll-out is delayed and has no new end date."
+    )
     checkpoints: tuple[Checkpoint, ...] = ()
 
     @model_validator(mode="after")
@@ -188,7 +190,8 @@ class Benefit(Dated):
     evidence: Text | None = Field(default=None, description="How a non-cash benefit is evidenced.")
     realised: StrictBool | None = Field(default=None, description="A non-cash benefit has been achieved.")
     due: Date | None = Field(
-        default=None, description="When a non-cash benefit was to be realised; default: its first forecast year."
+        default=None,
+        description="When a non-cash benefit was to be realised; default: its first forecast year.",
     )
 
     @model_validator(mode="after")
