@@ -191,6 +191,10 @@ def make_valid(r: random.Random, templates: list[dict], i: int) -> dict:
     p["changes"] = [{"date": before(), "summary": _phrase(r, 8) + ".",
                      "scope": r.choice(("reduced", "increased", "unchanged")),
                      "budget": r.choice(("reduced", "increased", "unchanged"))} for _ in range(r.randint(0, 4))]
+    # the templates' judgements and contracts, dated within the programme's life
+    for key in ("assessments", "contracts", "audit_conclusions"):
+        if p.get(key):
+            p[key] = [{**item, "date": before()} if "date" in item else item for item in p[key]]
     # omit some optional fields
     for k in OPTIONAL_TOP:
         if k in p and r.random() < 0.08:
