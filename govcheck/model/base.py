@@ -76,6 +76,13 @@ Share = Annotated[
 ]
 
 
+def dated_unless_active(value: dt.date | None, state: str | None, noun: str) -> dt.date | None:
+    """The date something entered its state: required for every state but active."""
+    if value is None and state not in (None, "active"):
+        raise ValueError(f"a {state} {noun} needs the date it was {state}")
+    return value
+
+
 class Dated(Strict):
     @field_validator("*", mode="after")
     @classmethod

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import Field, StrictBool, ValidationInfo, field_validator
 
-from govcheck.model.base import Date, Dated, Money, Name, Text
+from govcheck.model.base import Date, Dated, Money, Name, Text, dated_unless_active
 
 #: The parts of a programme that can exist and still be poor, and the rule category (the
 #: problem family) a judgement of each one counts in.
@@ -114,7 +114,4 @@ class Contract(Dated):
     @field_validator("date", mode="after")
     @classmethod
     def _dated(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
-        status = info.data.get("status")
-        if value is None and status not in (None, "active"):
-            raise ValueError(f"a {status} contract needs the date it was {status}")
-        return value
+        return dated_unless_active(value, info.data.get("status"), "contract")

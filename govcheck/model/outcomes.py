@@ -13,7 +13,18 @@ from pydantic import (
     field_validator,
 )
 
-from govcheck.model.base import Count, Date, Dated, Money, Name, Number, Rating, Strict, Text
+from govcheck.model.base import (
+    Count,
+    Date,
+    Dated,
+    Money,
+    Name,
+    Number,
+    Rating,
+    Strict,
+    Text,
+    dated_unless_active,
+)
 
 
 class Status(Dated):
@@ -29,10 +40,7 @@ class Status(Dated):
     @field_validator("date", mode="after")
     @classmethod
     def _dated(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
-        state = info.data.get("state")
-        if value is None and state not in (None, "active"):
-            raise ValueError(f"a {state} programme needs the date it was {state}")
-        return value
+        return dated_unless_active(value, info.data.get("state"), "programme")
 
 
 class Output(Strict):
