@@ -473,8 +473,9 @@ def test_findings_make_the_rating_worse_than_the_last_independent_one(
 def test_without_an_independent_rating_the_rating_rests_on_the_evidence(
     checker: Checker, tmp_path: Path, items: list[tuple[dict[str, Any], str]], rating: str
 ) -> None:
+    # Before Gate 2 no gateway review is yet expected (no-gateway-review).
     patch, rules = of(*items)
-    report = check(checker, tmp_path, combine(patch, {"gateway_reviews": []}), rules)
+    report = check(checker, tmp_path, combine(patch, {"gateway_reviews": [], "next_gate": 1}), rules)
     assert report.rating.conclusion == rating
 
 
@@ -482,11 +483,12 @@ def test_without_an_independent_rating_the_rating_rests_on_the_evidence(
     ("patch", "rating"),
     [
         # A core part not described, and no independent rating either: no better than Amber.
-        ({"governance": "unknown", "gateway_reviews": []}, "Amber"),
+        ({"governance": "unknown", "gateway_reviews": [], "next_gate": 1}, "Amber"),
         # With an independent rating, the basis reaches Amber/Green.
         ({"governance": "unknown"}, "Amber/Green"),
-        # Every core part described, no independent rating: the evidence decides.
-        ({"gateway_reviews": []}, "Green"),
+        # Every core part described, no independent rating (none yet expected before Gate 2):
+        # the evidence decides.
+        ({"gateway_reviews": [], "next_gate": 1}, "Green"),
     ],
 )
 def test_thin_evidence_and_no_independent_rating_is_no_better_than_amber(

@@ -55,8 +55,13 @@ def test_a_fully_described_programme_with_nothing_above_low_is_green(tmp_path: P
 
 
 def test_without_any_independent_rating_a_described_programme_is_not_capped_at_amber(tmp_path: Path) -> None:
-    _, report = report_of(write(tmp_path, {"gateway_reviews": [], "history": []}))
+    # Before Gate 2 no gateway review is yet due: the evidence decides.
+    _, report = report_of(write(tmp_path, {"gateway_reviews": [], "history": [], "next_gate": 1}))
     assert report["rating"] == "Green"
+    # Past it, the missing independent review is a finding of its own.
+    _, report = report_of(write(tmp_path, {"gateway_reviews": [], "history": [], "next_gate": 3}))
+    assert rule_ids(report) == {"no-gateway-review"}
+    assert report["rating"] == "Amber/Green"
 
 
 def test_an_independent_unrealistic_business_case_is_a_business_case_finding(tmp_path: Path) -> None:
