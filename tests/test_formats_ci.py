@@ -20,6 +20,7 @@ from urllib.parse import unquote
 import jsonschema
 import junitparser
 import pytest
+import yaml
 from conftest import EXAMPLES, ROOT, run_cli
 
 from govcheck import __version__
@@ -408,8 +409,12 @@ def test_every_format_fails_exactly_the_findings_at_or_above_the_threshold(
     titles = [c["properties"]["title"] for c in github if c["command"] == "error"]
     errors = {title.rsplit("(", 1)[1].rstrip(")") for title in titles}
     assert errors == failing and len(titles) == len(failing_items)
+    # GitLab shows each finding at its own severity, whatever the threshold; the job's exit code
+    # carries the verdict. Every failing item is listed.
     gitlab = json.loads(out["gitlab"].read_text())
-    assert {i["check_name"] for i in gitlab if i["severity"] in ("critical", "blocker")} == failing
+    assert failing <= {i["check_name"] for i in gitlab}
+    by_id = {f["rule_id"]: f["severity"] for f in both}
+    assert all(i["severity"] == GITLAB_SEVERITY[by_id[i["check_name"]]] for i in gitlab)
     compact = out["compact"].read_text().splitlines()
     # Every finding gets a line; an evidence gap only when it fails the run.
     listed = [*report["findings"], *(g for g in report["gaps"] if RANK[g["severity"]] >= RANK[threshold])]
@@ -446,8 +451,11 @@ def test_junit_is_read_by_junitparser(tmp_path: Path, checker: Checker) -> None:
         assert suite.tests == len(cases) == rule_count
         assert suite.failures == len(findings)
         assert suite.errors == 0
-        failed = {c.name: c for c in cases if not c.is_passed}
+        failed = {c.name: c for c in cases if not c.is_passed and not c.is_skipped}
         assert set(failed) == {f["rule_id"] for f in findings}
+        unassessed = {r for g in report["gaps"] for r in g["evidence"]["rules"]}
+        assert {c.name for c in cases if c.is_skipped} == unassessed
+        assert suite.skipped == len(unassessed)
         warned = {c.name: c for c in cases if c.system_out}
         assert set(warned) == {f["rule_id"] for f in below}
         for f in below:
@@ -488,13 +496,31 @@ def test_junit_skips_waived_findings(tmp_path: Path) -> None:
     (suite,) = junitparser.JUnitXml.fromstring(
         cli("examples/ngss.yaml", "--waivers", str(waivers), "-f", "junit")
     )
-    assert suite.skipped == 1
     case = next(c for c in suite if c.name == "business-case-missing")
     assert case.is_skipped
     assert case.result[0].message == f"waiver: {reason}"
+    waived = [c for c in suite if c.is_skipped and c.result[0].message.startswith("waiver")]
+    assert len(waived) == 1
     findings = json_reports("examples/ngss.yaml")[0]["findings"]
     failing = [f for f in findings if f["severity"] in ("critical", "high")]
     assert suite.failures == len(failing) - 1
+
+
+def test_junit_skips_rules_that_could_not_be_assessed(tmp_path: Path) -> None:
+    # No governance section: the board rules were not assessed, so they do not pass.
+    data = yaml.safe_load((ROOT / "rules" / "_base.yaml").read_text(encoding="utf-8"))
+    del data["governance"]
+    path = tmp_path / "silent.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    (suite,) = junitparser.JUnitXml.fromstring(cli(str(path), "-f", "junit"))
+    cases = {c.name: c for c in suite}
+    board = cases["board-not-meeting"]
+    assert board.is_skipped
+    assert board.result[0].message == "not assessed: Not described: governance"
+    # A rule that was assessed and found nothing passes.
+    assert cases["no-sro"].is_passed
+    gap_rules = {r for g in json_reports(str(path))[0]["gaps"] for r in g["evidence"]["rules"]}
+    assert suite.skipped == len(gap_rules)
 
 
 def test_junit_escapes_programme_text(tmp_path: Path) -> None:

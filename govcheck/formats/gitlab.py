@@ -5,9 +5,9 @@ be raised again. A file that could not be checked is a blocker issue, so it cann
 Fingerprints are the stable ones SARIF uses: GitLab compares them between the source and target
 branches to tell new issues from old, so they must not change when unrelated lines move.
 
-Severities follow the run's verdict: the active findings at or above `--fail-on` are
-`critical` (`blocker` for critical ones); the rest are `major` (medium and high), `minor`
-(low) or `info`. Issues are written as they arrive.
+Each issue has its finding's own severity, whatever `--fail-on` is (the job's exit code carries
+the verdict): critical is `blocker`, high `critical`, medium `major`, low `minor`, info `info`.
+Evidence gaps are listed when they fail the run. Issues are written as they arrive.
 """
 
 from __future__ import annotations
@@ -17,33 +17,27 @@ from typing import Any
 from govcheck.formats import Format
 from govcheck.formats.fingerprint import FILE_ERROR, error_fingerprint, posix_path, report_fingerprints
 from govcheck.formats.jsontext import ArrayWriter
-from govcheck.formats.stream import Meta, Out, Summary, fails, reported
+from govcheck.formats.stream import Meta, Out, Summary, reported
 from govcheck.report import FileError, Finding, Outcome
 from govcheck.rule import Severity
 
-NOT_FAILING = {
+SEVERITY = {
     Severity.info: "info",
     Severity.low: "minor",
     Severity.medium: "major",
-    Severity.high: "major",
-    Severity.critical: "major",
+    Severity.high: "critical",
+    Severity.critical: "blocker",
 }
 
 
-def severity(f: Finding, fail_on: Severity) -> str:
-    if fails(f, fail_on):
-        return "blocker" if f.severity is Severity.critical else "critical"
-    return NOT_FAILING[f.severity]
-
-
-def issue_json(f: Finding, fingerprint: str, fail_on: Severity = Severity.high) -> dict[str, Any]:
+def issue_json(f: Finding, fingerprint: str) -> dict[str, Any]:
     return {
         "type": "issue",
         "check_name": f.rule_id,
         "description": f.message,
         "content": {"body": f"**{f.title}.** {f.recommendation}"},
         "fingerprint": fingerprint,
-        "severity": severity(f, fail_on),
+        "severity": SEVERITY[f.severity],
         "location": {
             "path": posix_path(f.location.file),
             "lines": {"begin": f.location.line, "end": f.location.end_line},
@@ -79,7 +73,7 @@ class GitlabWriter:
         shown = set(map(id, reported(outcome, self.fail_on)))
         for f, fp in zip((*outcome.findings, *outcome.gaps), report_fingerprints(outcome), strict=True):
             if f.active and id(f) in shown:
-                self.array.item(issue_json(f, fp, self.fail_on))
+                self.array.item(issue_json(f, fp))
 
     def finish(self, summary: Summary) -> None:
         self.array.close()

@@ -3,7 +3,8 @@
 One <testsuite> per programme file and one <testcase> per rule. The verdict is the run's: an
 active finding at or above `--fail-on` is a <failure>; an active finding below it leaves its
 test case passing, with the finding as a warning in <system-out>; a rule whose findings were
-all waived or baselined is <skipped>. A file that could not be checked is a suite of its own
+all waived or baselined is <skipped>, and so is a rule that could not be assessed because what
+it reads is not described (its evidence gap is the reason). A file that could not be checked is a suite of its own
 whose one test case holds an <error>.
 
 Suites are written as they arrive, to a spool (memory, then a temporary file), because the
@@ -65,7 +66,19 @@ def _warning(f: Finding) -> str:
     return f"{f.severity.value}: {f.title}: {f.message} at {_where(f)}"
 
 
-def _case(classname: str, name: str, file: str, findings: list[Finding], fail_on: Severity) -> dict[str, Any]:
+def _not_assessed(gap: Finding) -> dict[str, str]:
+    return {"message": xml_text(f"not assessed: {gap.title}"), "text": xml_text(gap.message)}
+
+
+def _case(
+    classname: str,
+    name: str,
+    file: str,
+    findings: list[Finding],
+    fail_on: Severity,
+    gap: Finding | None = None,
+) -> dict[str, Any]:
+    """A rule's test case; `gap` is the evidence gap that left the rule unassessed, if one did."""
     active = [f for f in findings if f.active]
     failing = [f for f in active if fails(f, fail_on)]
     below = [f for f in active if not fails(f, fail_on)]
@@ -76,8 +89,15 @@ def _case(classname: str, name: str, file: str, findings: list[Finding], fail_on
         "file": xml_text(file),
         "line": findings[0].location.line if findings else None,
         "failures": [_failure(f) for f in failing],
-        # A rule is skipped only when everything it found was waived or baselined.
-        "skipped": _skipped(waived[0]) if waived and not active else None,
+        # A rule is skipped when everything it found was waived or baselined, or when what it reads
+        # is not described: it was not assessed, which is not a pass.
+        "skipped": (
+            _skipped(waived[0])
+            if waived and not active
+            else _not_assessed(gap)
+            if gap is not None and not findings
+            else None
+        ),
         "error": None,
         "warnings": xml_text("\n".join(_warning(f) for f in below)),
     }
@@ -94,8 +114,9 @@ def report_suite(
 ) -> dict[str, Any]:
     p = report.programme
     found = reported(report, fail_on)
+    gaps = {rule_id: g for g in report.gaps for rule_id in g.evidence.get("rules", ())}
     cases = [
-        _case(p.id, rule_id, p.source, [f for f in found if f.rule_id == rule_id], fail_on)
+        _case(p.id, rule_id, p.source, [f for f in found if f.rule_id == rule_id], fail_on, gaps.get(rule_id))
         for rule_id in _rule_ids(rules, found)
     ]
     properties = [
