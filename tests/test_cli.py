@@ -365,6 +365,17 @@ def test_terminal_counts_suppressed_findings_unless_asked(tmp_path: Path) -> Non
     assert "Exits agreed with the board" in shown.stdout and "(not shown" not in shown.stdout
 
 
+def test_terminal_report_ends_with_the_gaps_and_the_exit_code_to_follow(tmp_path: Path) -> None:
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200"}
+    result = run_cli("check", "examples/ngss.yaml", "examples/healthy.yaml", env=env)
+    compact = run_cli("check", "examples/ngss.yaml", "examples/healthy.yaml", "-f", "compact")
+    last = result.stdout.rstrip("\n").splitlines()[-1]
+    assert last == compact.stdout.splitlines()[-1]
+    gaps = len(json.loads(run_cli("check", "examples/ngss.yaml", "-f", "json").stdout)[0]["gaps"])
+    assert last.startswith("2 files: ") and f"; {gaps} evidence gaps;" in last
+    assert last.endswith(f"(exit {result.returncode})") and result.returncode == 1
+
+
 COMPACT_LINE = re.compile(r"^(?P<file>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<rest>.*)$")
 
 

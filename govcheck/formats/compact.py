@@ -17,7 +17,7 @@ import re
 from typing import Any
 
 from govcheck.formats import Format
-from govcheck.formats.stream import Meta, Out, Summary
+from govcheck.formats.stream import Meta, Out, Summary, summary_line
 from govcheck.report import FileError, Outcome
 from govcheck.rule import Severity
 
@@ -32,10 +32,6 @@ def one_line(text: Any) -> str:
 def _escape(match: re.Match[str]) -> str:
     code = ord(match.group())
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" + ("" if n == 1 else "s")
 
 
 class CompactWriter:
@@ -58,16 +54,7 @@ class CompactWriter:
                 self.out.write(f"{where}: {f.severity.value} {f.rule_id} {one_line(f.message)}\n")
 
     def finish(self, summary: Summary) -> None:
-        counts = ", ".join(f"{n} {sev}" for sev, n in summary.by_severity.items() if n) or "no findings"
-        parts = [f"{_plural(summary.files, 'file')}: {counts}"]
-        if summary.gaps:
-            parts.append(f"{summary.gaps} evidence {'gap' if summary.gaps == 1 else 'gaps'}")
-        if summary.suppressed:
-            parts.append(f"{summary.suppressed} suppressed")
-        if summary.errors:
-            parts.append(f"{summary.errors} not checked")
-        parts.append(f"{summary.failing} at or above {self.fail_on.value}")
-        self.out.write("; ".join(parts) + f" (exit {summary.exit_code})\n")
+        self.out.write(summary_line(summary, self.fail_on) + "\n")
 
 
 FORMAT = Format(name="compact", writer=CompactWriter, suffix=".txt")

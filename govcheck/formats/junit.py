@@ -4,8 +4,8 @@ One <testsuite> per programme file and one <testcase> per rule. The verdict is t
 active finding at or above `--fail-on` is a <failure>; an active finding below it leaves its
 test case passing, with the finding as a warning in <system-out>; a rule whose findings were
 all waived or baselined is <skipped>, and so is a rule that could not be assessed because what
-it reads is not described (its evidence gap is the reason). A file that could not be checked is a suite of its own
-whose one test case holds an <error>.
+it reads is not described (its evidence gap is the reason). A file that could not be checked is
+a suite of its own whose one test case holds an <error>.
 
 Suites are written as they arrive, to a spool (memory, then a temporary file), because the
 root element carries the totals; the spool is copied out at the end.

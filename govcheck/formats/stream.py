@@ -43,6 +43,25 @@ class Summary:
     gaps: int = 0  # active evidence gaps
 
 
+def summary_line(summary: Summary, fail_on: Severity) -> str:
+    """The run in one line: files and findings, gaps, what was suppressed or not checked, what
+    fails, and the exit code that follows."""
+    counts = ", ".join(f"{n} {sev}" for sev, n in summary.by_severity.items() if n) or "no findings"
+    parts = [f"{_plural(summary.files, 'file')}: {counts}"]
+    if summary.gaps:
+        parts.append(f"{_plural(summary.gaps, 'evidence gap')}")
+    if summary.suppressed:
+        parts.append(f"{summary.suppressed} suppressed")
+    if summary.errors:
+        parts.append(f"{summary.errors} not checked")
+    parts.append(f"{summary.failing} at or above {fail_on.value}")
+    return "; ".join(parts) + f" (exit {summary.exit_code})"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
 class Out(Protocol):
     """Where a writer writes: a text stream, a file being written, or a console converter."""
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 import shutil
 
 from govcheck.formats import Format
-from govcheck.formats.stream import Meta, Out, Summary
+from govcheck.formats.stream import Meta, Out, Summary, summary_line
 from govcheck.report import Outcome
+from govcheck.rule import Severity
 from govcheck.vocab import RATING_MEANING, RATING_STYLE, SEVERITY_STYLE, VFM_SENTENCES
 
 __all__ = ["FORMAT", "RATING_STYLE", "SEVERITY_STYLE", "console_width", "to_console_text"]
@@ -28,10 +29,12 @@ class TerminalWriter:
         self.template = report_environment().get_template("terminal.j2")
         self.width = console_width()
         self.show_suppressed = False
+        self.fail_on = Severity.high
         self.count = 0
 
     def start(self, meta: Meta) -> None:
         self.show_suppressed = meta.show_suppressed
+        self.fail_on = meta.fail_on
 
     def outcome(self, outcome: Outcome) -> None:
         if self.count:
@@ -50,7 +53,9 @@ class TerminalWriter:
         )
 
     def finish(self, summary: Summary) -> None:
-        pass
+        from govcheck.templating import rich_escape
+
+        self.out.write("\n" + rich_escape(summary_line(summary, self.fail_on)) + "\n")
 
 
 FORMAT = Format(name="terminal", writer=TerminalWriter, suffix=".txt", console=True)
