@@ -339,21 +339,33 @@ def schema() -> None:
     click.echo(programme_schema())
 
 
+#: The schema file the template's first line names, written beside it by `init`.
+SCHEMA_FILE = "govcheck-programme.schema.json"
+
+
 @main.command()
 @click.argument("path", type=click.Path(path_type=Path, dir_okay=False), default="programme.yaml")
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 def init(path: Path, force: bool) -> None:
-    """Write a commented programme description to start from."""
+    """Write a commented programme description to start from, and beside it the JSON Schema
+    its first line names (for editors), unless that is there already."""
     from govcheck.output import write_atomic
     from govcheck.resources import templates_dir
+    from govcheck.schema import programme_schema
 
     if path.exists() and not force:
         fail(f"{path}: already exists (use --force to overwrite)")
+    schema_path = path.parent / SCHEMA_FILE
+    written = [path]
     try:
         write_atomic(path, (templates_dir() / "init.yaml").read_text(encoding="utf-8"))
+        if force or not schema_path.exists():
+            write_atomic(schema_path, programme_schema() + "\n")
+            written.append(schema_path)
     except GovcheckError as exc:
         fail(exc)
-    click.echo(f"govcheck: wrote {path}; edit it, then run: govcheck check {path}", err=True)
+    names = " and ".join(str(p) for p in written)
+    click.echo(f"govcheck: wrote {names}; edit {path}, then run: govcheck check {path}", err=True)
 
 
 def _rules_dir_option(f: F) -> F:

@@ -248,6 +248,24 @@ def test_init_writes_a_programme_that_validates(tmp_path: Path) -> None:
     assert run_cli("init", cwd=tmp_path).returncode == 2
 
 
+def test_init_writes_the_schema_its_first_line_names(tmp_path: Path) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    board = tmp_path / "board"
+    board.mkdir()
+    result = run_cli("init", "board/programme.yaml", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    text = (board / "programme.yaml").read_text(encoding="utf-8")
+    named = board / text.splitlines()[0].split("$schema=", 1)[1]
+    schema = json.loads(named.read_text(encoding="utf-8"))
+    assert schema == json.loads(run_cli("schema").stdout)
+    data = json.loads(json.dumps(yaml.safe_load(text), default=str))
+    assert not list(jsonschema.Draft202012Validator(schema).iter_errors(data))
+    # A schema already there is the user's: kept, unless --force.
+    named.write_text("{}", encoding="utf-8")
+    assert run_cli("init", "board/other.yaml", cwd=tmp_path).returncode == 0
+    assert named.read_text(encoding="utf-8") == "{}"
+
+
 def test_committed_rule_reference_is_current() -> None:
     result = run_cli("rules", "docs")
     committed = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
