@@ -221,7 +221,7 @@ def _run(
                 charts=any(fmt.needs_charts for fmt, _ in targets),
             )
         )
-        meta = Meta(__version__, session.fail_on, session.rules, show_suppressed)
+        meta = Meta(__version__, session.fail_on, session.rules, show_suppressed, session.docs_url)
         summary = emit(targets, meta, _echo_errors(session.outcomes()), _echo_notices(session))
     except GovcheckError as exc:
         fail(exc)

@@ -36,6 +36,11 @@ class Config(BaseModel):
     evidence_gaps: Severity | None = Field(
         default=None, description="Severity of evidence-gap notes (default low)."
     )
+    docs_url: str | None = Field(
+        default=None,
+        pattern=r"^https://[^\s#]+$",
+        description="Where the rule reference (docs/rules.md) is published, for SARIF help links.",
+    )
     base_dir: str = Field(default=".", exclude=True, description="Where relative paths start.")
 
     def resolve(self, path: str) -> str:

@@ -62,6 +62,7 @@ class Session:
         )
         self.checker = self.settings.checker()  # bad rules fail here, once, before any worker starts
         self.fail_on = Severity(opts.fail_on) if opts.fail_on else (config.fail_on or Severity.high)
+        self.docs_url = config.docs_url
         self.rules = self.checker.catalogue.info()
         self.checks: list[WaiverCheck | BaselineCheck] = []
         waiver_file = opts.waivers or (Path(config.resolve(config.waivers)) if config.waivers else None)

@@ -27,7 +27,6 @@ from govcheck import __version__
 from govcheck.checker import Checker
 from govcheck.formats import names, render
 from govcheck.formats.github import escape_data, escape_property
-from govcheck.formats.sarif import RULE_DOCS
 from govcheck.report import Finding, Report, Run
 from govcheck.rule import Severity
 
@@ -170,7 +169,9 @@ def test_sarif_driver_describes_the_catalogue(ngss_sarif: dict[str, Any], checke
     driver = ngss_sarif["runs"][0]["tool"]["driver"]
     assert driver["name"] == "govcheck"
     assert driver["version"] == __version__
-    assert driver["informationUri"].startswith("https://")
+    # No address is written that govcheck cannot vouch for: without a configured docs_url there
+    # is no information or help link at all.
+    assert "informationUri" not in driver
     catalogue = {r.id: r for r in checker.catalogue.info()}
     rules = driver["rules"]
     assert {r["id"] for r in rules} == set(catalogue)
@@ -178,7 +179,7 @@ def test_sarif_driver_describes_the_catalogue(ngss_sarif: dict[str, Any], checke
         info = catalogue[rule["id"]]
         assert rule["shortDescription"]["text"] == info.title
         assert rule["fullDescription"]["text"] == info.description
-        assert rule["helpUri"] == f"{RULE_DOCS}#{info.id}"
+        assert "helpUri" not in rule
         assert re.fullmatch(r"[A-Z][A-Za-z0-9]*", rule["name"]), rule["name"]
         assert rule["defaultConfiguration"]["level"] == SARIF_LEVEL[info.severity.value]
         props = rule["properties"]
@@ -187,9 +188,23 @@ def test_sarif_driver_describes_the_catalogue(ngss_sarif: dict[str, Any], checke
         assert props["references"] == list(info.references)
         assert info.category in props["tags"]
     assert next(r for r in rules if r["id"] == "business-case-missing")["name"] == "BusinessCaseMissing"
-    # Each helpUri anchor is a heading of the rule reference (GitHub anchors `### rule-id` as #rule-id).
+
+
+def test_sarif_help_links_follow_the_configured_docs_url(tmp_path: Path) -> None:
+    docs = "https://git.example.org/governance/govcheck/-/blob/main/docs/rules.md"
+    shutil.copy(EXAMPLES / "ngss.yaml", tmp_path / "ngss.yaml")
+    (tmp_path / ".govcheck.yaml").write_text(f"docs_url: {docs}\n", encoding="utf-8")
+    sarif = sarif_of("ngss.yaml", cwd=tmp_path, expect=1)
+    driver = sarif["runs"][0]["tool"]["driver"]
+    assert driver["informationUri"] == docs
+    assert {r["helpUri"] for r in driver["rules"]} == {f"{docs}#{r['id']}" for r in driver["rules"]}
+    # Each anchor is a heading of the rule reference (`### rule-id` anchors as #rule-id).
     headings = set(re.findall(r"(?m)^### (\S+)$", (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")))
-    assert {r["helpUri"].rpartition("#")[2] for r in rules} <= headings
+    assert {r["helpUri"].rpartition("#")[2] for r in driver["rules"]} <= headings
+    # Only an https address is taken.
+    (tmp_path / ".govcheck.yaml").write_text("docs_url: ftp://example.org/rules\n", encoding="utf-8")
+    result = run_cli("check", "ngss.yaml", "-f", "sarif", cwd=tmp_path)
+    assert result.returncode == 2 and "docs_url" in result.stderr
 
 
 def test_sarif_results_carry_the_findings(

@@ -25,8 +25,6 @@ from govcheck.report import FileError, Finding, Location, Outcome, Report, RuleI
 from govcheck.rule import Severity
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
-INFORMATION_URI = "https://github.com/govcheck/govcheck"
-RULE_DOCS = "https://github.com/govcheck/govcheck/blob/main/docs/rules.md"
 NOTICE = "notice"
 NOTIFICATIONS = (
     {"id": FILE_ERROR, "shortDescription": {"text": "A programme file could not be read or validated."}},
@@ -45,8 +43,10 @@ def rule_name(rule_id: str) -> str:
     return "".join(part[:1].upper() + part[1:] for part in rule_id.split("-") if part)
 
 
-def help_uri(rule_id: str) -> str:
-    return f"{RULE_DOCS}#{rule_id}"
+def help_uri(docs_url: str, rule: RuleInfo) -> str:
+    """The rule's section of the published rule reference; rules outside the catalogue (evidence
+    gaps, internal errors) have none, and link to the reference itself."""
+    return f"{docs_url}#{rule.id}" if rule.source else docs_url
 
 
 def artifact_uri(file: str) -> str:
@@ -58,15 +58,15 @@ def artifact_uri(file: str) -> str:
     return quote(posix_path(file), safe="/")
 
 
-def rule_json(rule: RuleInfo, fail_on: Severity = Severity.high) -> dict[str, Any]:
-    return {
+def rule_json(rule: RuleInfo, fail_on: Severity = Severity.high, docs_url: str | None = None) -> dict[str, Any]:
+    """A reporting descriptor. Help links are written only where the rule reference is published
+    (`docs_url` in configuration): govcheck writes no address it cannot vouch for."""
+    out: dict[str, Any] = {
         "id": rule.id,
         "name": rule_name(rule.id),
         "shortDescription": {"text": rule.title},
         "fullDescription": {"text": rule.description},
         "help": {"text": rule.description},
-        # Rules outside the catalogue (evidence gaps, internal errors) have no section of their own.
-        "helpUri": help_uri(rule.id) if rule.source else RULE_DOCS,
         "defaultConfiguration": {"level": level(rule.severity, fail_on)},
         "properties": {
             "severity": rule.severity.value,
@@ -75,6 +75,9 @@ def rule_json(rule: RuleInfo, fail_on: Severity = Severity.high) -> dict[str, An
             "references": list(rule.references),
         },
     }
+    if docs_url:
+        out["helpUri"] = help_uri(docs_url, rule)
+    return out
 
 
 def _rule_from_finding(f: Finding) -> RuleInfo:
@@ -169,6 +172,7 @@ class SarifWriter:
         self.results = ArrayWriter(out, 3, sort_keys=True)
         self.fail_on = Severity.high
         self.version = ""
+        self.docs_url: str | None = None
         self.rules: list[RuleInfo] = []
         self.index: dict[str, int] = {}
         self.notifications: list[dict[str, Any]] = []
@@ -177,6 +181,7 @@ class SarifWriter:
     def start(self, meta: Meta) -> None:
         self.fail_on = meta.fail_on
         self.version = meta.govcheck_version
+        self.docs_url = meta.docs_url
         self.rules = sorted(meta.rules, key=lambda r: r.id)
         self.index = {r.id: i for i, r in enumerate(self.rules)}
         self.out.write(
@@ -214,15 +219,15 @@ class SarifWriter:
         invocation: dict[str, Any] = {"executionSuccessful": not self.errors, "exitCode": summary.exit_code}
         if notifications:
             invocation["toolExecutionNotifications"] = notifications
-        tool = {
-            "driver": {
-                "name": "govcheck",
-                "version": self.version,
-                "informationUri": INFORMATION_URI,
-                "rules": [rule_json(r, self.fail_on) for r in self.rules],
-                "notifications": list(NOTIFICATIONS),
-            }
+        driver: dict[str, Any] = {
+            "name": "govcheck",
+            "version": self.version,
+            "rules": [rule_json(r, self.fail_on, self.docs_url) for r in self.rules],
+            "notifications": list(NOTIFICATIONS),
         }
+        if self.docs_url:
+            driver["informationUri"] = self.docs_url
+        tool = {"driver": driver}
         self.out.write(
             f',\n      "tool": {indented(tool, 3, sort_keys=True)}'
             f',\n      "invocations": {indented([invocation], 3, sort_keys=True)}'

@@ -27,6 +27,7 @@ class Meta:
     fail_on: Severity = Severity.high
     rules: tuple[RuleInfo, ...] = ()
     show_suppressed: bool = False
+    docs_url: str | None = None  # where the rule reference is published, if it is
 
 
 @dataclass(frozen=True)
