@@ -58,7 +58,9 @@ def artifact_uri(file: str) -> str:
     return quote(posix_path(file), safe="/")
 
 
-def rule_json(rule: RuleInfo, fail_on: Severity = Severity.high, docs_url: str | None = None) -> dict[str, Any]:
+def rule_json(
+    rule: RuleInfo, fail_on: Severity = Severity.high, docs_url: str | None = None
+) -> dict[str, Any]:
     """A reporting descriptor. Help links are written only where the rule reference is published
     (`docs_url` in configuration): govcheck writes no address it cannot vouch for."""
     out: dict[str, Any] = {
