@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import run_cli
+from conftest import ROOT, run_cli
 
 
 def test_ngss_matches_the_nao_findings() -> None:
@@ -82,3 +82,15 @@ def test_json_contract_shape() -> None:
             }
             assert set(f["location"]) >= {"file", "line", "column", "path"}
             assert f["location"]["line"] >= 1 and f["location"]["path"].startswith("/")
+
+
+def test_the_readme_json_contract_names_every_key_the_report_has() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    contract = json.loads(readme.split("The JSON report is a contract:\n\n```json\n", 1)[1].split("```", 1)[0])
+    (report,) = json.loads(run_cli("check", "examples/ngss.yaml", "-f", "json").stdout)
+    assert set(report) == set(contract)
+    for key in ("programme", "value_for_money", "rating_basis", "summary"):
+        assert set(report[key]) == set(contract[key]), key
+    finding_keys = set(contract["findings"][0])
+    assert all(set(f) <= finding_keys for f in report["findings"])
+    assert {"rule_id", "severity", "category", "evidence"} <= set(report["gaps"][0])
