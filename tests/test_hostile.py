@@ -129,6 +129,8 @@ CASES: list[tuple[str, Line, Expect]] = [
     # Evidence states misused, and the new sections' own consistency checks.
     ("unknown-list-item.yaml", 6, "parties.0: a list item cannot be unknown"),
     ("unknown-required-field.yaml", 7, "migration.total: this field is required and cannot be unknown"),
+    ("unknown-required-text.yaml", 6, "leadership.sro.name: this field is required and cannot be unknown"),
+    ("unknown-text-list-item.yaml", 6, "mandate.decision_rights.1: a list item cannot be unknown"),
     ("terminated-without-date.yaml", 5, "status.date: a terminated programme needs the date it was terminated"),
     ("written-off-above-spend.yaml", 7, "costs.written_off: is more than spent_to_date (100,000,000)"),
     ("outputs-above-plan.yaml", 9, "outputs.0.delivered: is more than planned (9); add a note saying why"),

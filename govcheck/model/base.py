@@ -8,6 +8,7 @@ from enum import Enum
 from typing import Annotated, Any
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -67,8 +68,16 @@ def _check_date(value: dt.date | None) -> dt.date | None:
 
 
 Date = Annotated[dt.date, StrictMode(), Field(description="An ISO date, YYYY-MM-DD, unquoted.")]
-Text = Annotated[str, Field(min_length=1, max_length=10_000)]
-Name = Annotated[str, Field(min_length=1, max_length=500)]
+def _described(value: str) -> str:
+    """Text that is left after `unknown` optional fields are dropped must not be `unknown`: a
+    required text (or a list item) cannot be not described."""
+    if value == UNKNOWN:
+        raise ValueError("cannot be unknown")
+    return value
+
+
+Text = Annotated[str, Field(min_length=1, max_length=10_000), AfterValidator(_described)]
+Name = Annotated[str, Field(min_length=1, max_length=500), AfterValidator(_described)]
 Count = Annotated[StrictInt, Field(ge=0, le=10_000_000)]
 Number = Annotated[StrictInt | StrictFloat, Field(allow_inf_nan=False, ge=-1e12, le=1e12)]
 Share = Annotated[
