@@ -148,6 +148,14 @@ def test_ratings_blank_or_exempt_are_not_described() -> None:
     assert parse_rating("Reset").reason == "not a rating (Reset)"
 
 
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [("=1+1", "'=1+1"), ("+1", "'+1"), ("-1", "'-1"), ("@SUM(1)", "'@SUM(1)"), ("\t=1", "'=1"), ("\r=1", "'=1")],
+)
+def test_every_formula_start_is_defused(text: str, kept: str) -> None:
+    assert parse_text(text).value == kept
+
+
 def test_text_that_a_spreadsheet_would_run_is_defused_and_long_text_shortened() -> None:
     assert parse_text('=HYPERLINK("http://x")').value == '\'=HYPERLINK("http://x")'
     assert parse_text("@SUM(1)").value == "'@SUM(1)"

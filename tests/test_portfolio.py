@@ -305,6 +305,21 @@ def test_csv_columns_values_and_formula_guard(reports: dict[str, Report]) -> Non
     assert [c for line in lines for c in line if c.startswith("-")] == []
 
 
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_csv_defuses_every_formula_start_and_keeps_rows_whole(reports: dict[str, Report], start: str) -> None:
+    name = f"{start}cmd|' /C calc'!A0"
+    run = make_run(variant(reports["ngss"], name=f"Safe name\r{name}", department=name, ipa="Amber"))
+    text = render("csv", run)
+    assert isinstance(text, str)
+    # Read as a spreadsheet reads it: a carriage return inside a field must not start a new row.
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert len(rows) == 2
+    row = dict(zip(HEADERS, rows[1], strict=True))
+    assert row["department"] == "'" + name
+    assert row["name"] == f"Safe name\r{name}"
+    assert all(line.startswith('"') for line in text.replace("\r", "").splitlines())
+
+
 def test_csv_keeps_negative_figures_numeric(reports: dict[str, Report]) -> None:
     history = ({"date": "2023-03-31", "whole_life_cost": 200.0, "planned_end_date": "2028-01-11"},)
     shrunk = variant(

@@ -86,7 +86,9 @@ def table(data: PortfolioSummary) -> list[list[Any]]:
 
 def render_csv(run: Run) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    # Every field quoted: the csv module quotes a field holding a line feed but not one holding a
+    # lone carriage return, which a spreadsheet reads as a new row whose first cell it would run.
+    writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)
     for line in table(summary(run)):
         writer.writerow([csv_cell(v) for v in line])
     return buffer.getvalue()
