@@ -595,6 +595,18 @@ def test_the_same_release_given_twice_is_refused_once(tmp_path: Path) -> None:
     assert len(_load(out / "CO_1.yaml")["sources"]) == 1
 
 
+def test_one_file_named_twice_is_imported_once(tmp_path: Path) -> None:
+    release = _rows_release(tmp_path / "gmpp_2023_24.csv", [["CO_1", "Alpha", "CO", "Text", "Red", ""]])
+    (tmp_path / "link.csv").symlink_to(release)
+    out = tmp_path / "out"
+    spellings = ["gmpp_2023_24.csv", "./gmpp_2023_24.csv", str(release), "link.csv"]
+    result = run_cli("import", "gmpp", *spellings, "--output-dir", str(out), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "already given" not in result.stderr
+    assert "from 1 rows of 1 release into" in result.stderr.splitlines()[-1]
+    assert len(_load(out / "CO_1.yaml")["sources"]) == 1
+
+
 def test_same_name_in_two_departments_is_not_merged(tmp_path: Path) -> None:
     a = _rows_release(tmp_path / "gmpp_2022_23.csv", [["", "IT Transformation", "DWP", "Text", "Red", ""]])
     b = _rows_release(tmp_path / "gmpp_2023_24.csv", [["", "IT Transformation", "HMRC", "Text", "Amber", ""]])

@@ -39,6 +39,22 @@ class Outcome:
     rows_reported: int
 
 
+def _distinct(paths: Sequence[Path]) -> list[Path]:
+    """One file named twice (relative, ./, absolute, through a link) is one file: the first name stands."""
+    seen: set[object] = set()
+    out = []
+    for path in paths:
+        try:
+            st = path.stat()
+            key: object = (st.st_dev, st.st_ino)
+        except OSError:  # not there or unreadable: reported when it is read
+            key = str(path)
+        if key not in seen:
+            seen.add(key)
+            out.append(path)
+    return out
+
+
 def run(
     paths: Sequence[Path],
     output_dir: Path,
@@ -48,7 +64,7 @@ def run(
     failed = False
     releases: list[Release] = []
     problems: list[Problem] = []
-    for path in dict.fromkeys(paths):
+    for path in _distinct(paths):
         try:
             release, skipped = _release(path, snapshots.get(path.name), say)
         except UnreadableFile as exc:
