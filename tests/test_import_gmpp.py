@@ -517,6 +517,10 @@ def test_shared_releases_every_row_imported_or_explained(
     assert imported + reported == rows == 1379
     files_written = list(out.glob("*.yaml"))
     assert len(files_written) == int(summary.split("imported ")[1].split(" projects")[0])
+    # Projects followed across releases, and the matches worth a look: a looser or stricter
+    # matching of names changes both.
+    assert len(files_written) == 613
+    assert summary.endswith("; 6 matches across releases to check")
     # Releases from 2021-22 on name their projects by GMPP ID.
     latest = _load(out / "MOD_0135_2122-Q1.yaml")
     assert latest["assessment_date"] == dt.date(2024, 3, 31)
