@@ -9,10 +9,12 @@ import datetime as dt
 import math
 import re
 import textwrap
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import jinja2
+from jinja2 import nodes
+from jinja2.compiler import CodeGenerator, Frame
 from jinja2.sandbox import ImmutableSandboxedEnvironment, safe_range
 
 from govcheck.resources import templates_dir
@@ -144,13 +146,63 @@ class _BoundedTemplate(jinja2.Template):
         return super().render(*args, **kwargs, **{_BUDGET: _Budget(MAX_STEPS)})
 
 
+def _check_size(value: Any) -> Any:
+    if isinstance(value, (str, list, tuple)) and len(value) > MAX_SIZE:
+        raise TemplateLimitError(f"a value of over {MAX_SIZE:,} items; stopped")
+    return value
+
+
+_NUMBER = re.compile(r"\d+")
+
+
+def _bounded_filter(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
+    """A filter that refuses, before it runs, a width or count above the size limit (`center`,
+    `indent`, `truncate`, `wordwrap`; for `format`, a width written in the format string), and
+    whose result is measured."""
+    pass_arg = getattr(func, "jinja_pass_arg", None)
+
+    def bounded(*args: Any, **kwargs: Any) -> Any:
+        value, *rest = args[1:] if pass_arg else args  # a pass_* filter gets its context first
+        for arg in (*rest, *kwargs.values()):
+            if isinstance(arg, int) and not isinstance(arg, bool) and abs(arg) > MAX_SIZE:
+                raise TemplateLimitError(f"{name}: {arg:,} is over the template limit of {MAX_SIZE:,}")
+        if name == "format" and isinstance(value, str):
+            if any(len(n) > 7 or int(n) > MAX_SIZE for n in _NUMBER.findall(value)):
+                raise TemplateLimitError(f"format: a width over the template limit of {MAX_SIZE:,}")
+        return _check_size(func(*args, **kwargs))
+
+    if pass_arg is not None:
+        bounded.jinja_pass_arg = pass_arg  # type: ignore[attr-defined]
+    return bounded
+
+
+class _BoundedCodeGenerator(CodeGenerator):
+    """Compiles `~` (string concatenation) to a join that measures what it builds."""
+
+    def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
+        self.write("environment.bounded_join((")
+        for arg in node.nodes:
+            self.visit(arg, frame)
+            self.write(", ")
+        self.write("))")
+
+
 class _RuleEnvironment(ImmutableSandboxedEnvironment):
     """The sandbox, with every call, range step and `*` / `**` paid for from one budget per
-    rendering, so a rule template cannot hang the checker: going over raises TemplateLimitError,
-    which the checker reports as an internal-error finding."""
+    rendering, and every string it builds bounded in size (`*`, `+`, `~` and the filters), so a
+    rule template can neither hang the checker nor exhaust its memory: going over raises
+    TemplateLimitError, which the checker reports as an internal-error finding."""
 
     template_class = _BoundedTemplate
-    intercepted_binops = frozenset({"*", "**"})
+    code_generator_class = _BoundedCodeGenerator
+    intercepted_binops = frozenset({"*", "**", "+"})
+
+    @staticmethod
+    def bounded_join(values: tuple[Any, ...]) -> str:
+        parts = [str(v) for v in values]
+        if sum(map(len, parts)) > MAX_SIZE:
+            raise TemplateLimitError(f"a value of over {MAX_SIZE:,} items; stopped")
+        return "".join(parts)
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
         _budget(__context)._spend()
@@ -165,6 +217,9 @@ class _RuleEnvironment(ImmutableSandboxedEnvironment):
             if isinstance(sized, (str, list, tuple)) and isinstance(times, int):
                 if len(sized) * times > MAX_SIZE:
                     raise TemplateLimitError(f"a value of over {MAX_SIZE:,} items; stopped")
+        if operator == "+" and isinstance(left, (str, list, tuple)) and isinstance(right, (str, list, tuple)):
+            if len(left) + len(right) > MAX_SIZE:
+                raise TemplateLimitError(f"a value of over {MAX_SIZE:,} items; stopped")
         return super().call_binop(context, operator, left, right)
 
 
@@ -174,6 +229,7 @@ def rule_environment() -> jinja2.Environment:
     env = _RuleEnvironment(undefined=jinja2.StrictUndefined, autoescape=False)
     env.globals["range"] = _bounded_range
     env.filters.update(FILTERS)
+    env.filters = {name: _bounded_filter(name, func) for name, func in env.filters.items()}
     return env
 
 

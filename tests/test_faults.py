@@ -368,6 +368,33 @@ def test_a_rule_template_that_never_ends_becomes_an_internal_error_finding(tmp_p
     assert "business-case-missing" in {f["rule_id"] for f in findings}
 
 
+@pytest.mark.parametrize(
+    ("template", "words"),
+    [
+        ("{{ 'x' | center(400000000) }}", "center: 400,000,000 is over the template limit"),
+        ("{{ '%0400000000d' | format(1) }}", "format: a width over the template limit"),
+        ("{% set x = 'x' * 1000000 %}{% set x = x ~ x %}{{ x | length }}", "a value of over 1,000,000 items"),
+        ("{{ ('x' * 600000) + ('y' * 600000) }}", "a value of over 1,000,000 items"),
+        ("{{ 'x' | indent(1500000000) }}", "indent: 1,500,000,000 is over the template limit"),
+    ],
+)
+def test_a_rule_template_that_would_build_a_huge_value_is_stopped_before_it_does(
+    tmp_path: Path, template: str, words: str
+) -> None:
+    rule: dict[str, Any] = yaml.safe_load(
+        (ROOT / "rules" / "business_case" / "business-case-missing.yaml").read_text(encoding="utf-8")
+    )
+    rule["id"] = "pack-huge"
+    rule["finding"] = template
+    (tmp_path / "pack").mkdir()
+    (tmp_path / "pack" / "pack-huge.yaml").write_text(yaml.safe_dump(rule), encoding="utf-8")
+    result = govcheck("check", str(NGSS), "--rules-dir", "pack", "-f", "json", cwd=tmp_path, timeout=60)
+    assert b"Traceback" not in result.stderr and result.returncode == 1, result.stderr
+    (report,) = json.loads(result.stdout)
+    (internal,) = [f for f in report["findings"] if f["rule_id"] == "internal-error"]
+    assert "pack-huge" in internal["message"] and words in internal["message"]
+
+
 # --- An engine that cannot be imported --------------------------------------------------------------
 
 
