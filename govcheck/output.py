@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from govcheck.errors import GovcheckError
+from govcheck.signals import signals_blocked
 
 if TYPE_CHECKING:
     from govcheck.formats import Format
@@ -136,12 +137,26 @@ class AtomicSink(_FileSink):
         self.path = path
         self.existing = existing
         directory = path.parent if str(path.parent) else Path(".")
+        created: tuple[int, str] | None = None
         try:
-            fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
-        except OSError as exc:
-            raise self._fail(exc) from None
-        self.tmp = tmp
-        self.handle = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+            # A stop signal between creating the file and holding it would leave it behind: held
+            # back until the sink owns it, and the file removed if anything fails before then.
+            with signals_blocked():
+                created = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+                self.tmp = created[1]
+                self.handle = os.fdopen(created[0], "w", encoding="utf-8", newline="\n")
+        except BaseException as exc:
+            if created is not None:
+                if not hasattr(self, "handle"):
+                    with contextlib.suppress(OSError):
+                        os.close(created[0])
+                else:
+                    with contextlib.suppress(OSError):
+                        self.handle.close()
+                Path(created[1]).unlink(missing_ok=True)
+            if isinstance(exc, OSError):
+                raise self._fail(exc) from None
+            raise
 
     def commit(self) -> None:
         try:
@@ -216,8 +231,9 @@ def write_atomic(path: Path, text: str | bytes) -> None:
 
 def write_text(text: str | bytes, output: Path | None, *, console: bool = False) -> None:
     """Write `text` to `output` (None: standard output); console markup becomes console text."""
-    sink = open_sink(output)
+    sink: Sink | None = None
     try:
+        sink = open_sink(output)
         if isinstance(text, bytes):
             sink.write_bytes(text)
             sink.commit()
@@ -229,7 +245,8 @@ def write_text(text: str | bytes, output: Path | None, *, console: bool = False)
         sink.write(text)
         sink.commit()
     except BaseException:
-        sink.abort()
+        if sink is not None:
+            sink.abort()
         raise
 
 

@@ -167,3 +167,25 @@ def test_standard_output_on_a_full_device_is_one_line_and_exit_2() -> None:
 def test_closed_standard_output_is_one_line_and_exit_2() -> None:
     result = govcheck("check", HEALTHY, "-f", "compact", stdout=None, before=lambda: os.close(1))
     one_error_line(result, "standard output", "closed")
+
+
+@pytest.mark.parametrize("when", ["opening", "writing"])
+def test_a_stop_at_any_point_of_a_write_leaves_no_temporary_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, when: str
+) -> None:
+    # A stop signal (raised as an exception by the handler) arriving just after the temporary
+    # file is made, before the sink holds it, or while it is written.
+    from govcheck import output
+    from govcheck.signals import Interrupted
+
+    def stop(*args: object, **kwargs: object) -> object:
+        raise Interrupted(2)
+
+    if when == "opening":
+        monkeypatch.setattr(output.os, "fdopen", stop)
+    else:
+        monkeypatch.setattr(output.AtomicSink, "write", stop)
+    target = tmp_path / "out.yaml"
+    with pytest.raises(Interrupted):
+        output.write_atomic(target, "text")
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
