@@ -150,7 +150,14 @@ def test_ratings_blank_or_exempt_are_not_described() -> None:
 
 @pytest.mark.parametrize(
     ("text", "kept"),
-    [("=1+1", "'=1+1"), ("+1", "'+1"), ("-1", "'-1"), ("@SUM(1)", "'@SUM(1)"), ("\t=1", "'=1"), ("\r=1", "'=1")],
+    [
+        ("=1+1", "'=1+1"),
+        ("+1", "'+1"),
+        ("-1", "'-1"),
+        ("@SUM(1)", "'@SUM(1)"),
+        ("\t=1", "'=1"),
+        ("\r=1", "'=1"),
+    ],
 )
 def test_every_formula_start_is_defused(text: str, kept: str) -> None:
     assert parse_text(text).value == kept
@@ -662,3 +669,18 @@ def test_a_second_sheet_of_projects_is_named_not_silently_dropped(tmp_path: Path
     assert any(
         "gmpp_2023_24.xlsx[Earlier]: another sheet of projects (1 rows) is not read" in x for x in lines
     )
+
+
+def test_a_utf8_release_with_one_cp1252_row_is_read_row_by_row_and_the_row_named(tmp_path: Path) -> None:
+    path = _rows_release(
+        tmp_path / "gmpp_2023_24.csv",
+        [["CO_1", "Naïve Project", "CO", "Text", "Red", ""], ["CO_2", "Other", "CO", "Text", "Amber", ""]],
+    )
+    with path.open("ab") as handle:
+        handle.write("CO_3,Café Project,CO,Text,Green,\r\n".encode("cp1252"))
+    code, lines, out = _import(tmp_path, path)
+    assert code == 0
+    assert _load(out / "CO_1.yaml")["name"] == "Naïve Project"  # not Ã¯: the UTF-8 rows stay UTF-8
+    assert _load(out / "CO_3.yaml")["name"] == "Café Project"
+    (warning,) = [line for line in lines if "Windows-1252" in line]
+    assert warning.startswith(f"govcheck: {path}:4: the file is UTF-8 but 1 line is not (line 4)")

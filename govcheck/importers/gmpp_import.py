@@ -126,6 +126,16 @@ def _release(
     path: Path, override: dt.date | None, say: Callable[[str], None]
 ) -> tuple[Release, list[Problem]]:
     sheets = read_release(path)
+    for sheet in sheets:
+        if sheet.odd_lines:
+            shown = ", ".join(map(str, sheet.odd_lines[:5])) + (
+                " and more" if len(sheet.odd_lines) > 5 else ""
+            )
+            say(
+                f"govcheck: {path}:{sheet.odd_lines[0]}: the file is UTF-8 but {len(sheet.odd_lines)} "
+                f"{'line is' if len(sheet.odd_lines) == 1 else 'lines are'} not (line {shown}); "
+                "read as Windows-1252: check the text of those rows"
+            )
     found = [(layout, sheet.name) for sheet in sheets if (layout := detect(sheet)) is not None]
     if not found:
         raise UnreadableFile(

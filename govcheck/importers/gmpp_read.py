@@ -48,7 +48,8 @@ Row = tuple[Cell, ...]
 class Sheet:
     name: str  # "" for a CSV file
     rows: tuple[Row, ...]
-    encoding: str  # "utf-8-sig", "utf-8", "cp1252" or "xlsx"
+    encoding: str  # "utf-8-sig", "utf-8", "cp1252", "mixed" or "xlsx"
+    odd_lines: tuple[int, ...] = ()  # with "mixed": the lines read as cp1252, the rest being UTF-8
 
 
 def read_release(path: Path) -> tuple[Sheet, ...]:
@@ -73,24 +74,39 @@ def read_release(path: Path) -> tuple[Sheet, ...]:
     return (_read_csv(raw),)
 
 
-def decode(raw: bytes) -> tuple[str, str]:
-    """The text and the encoding it was read with: UTF-8 (with or without a BOM), else cp1252."""
+def decode(raw: bytes) -> tuple[str, str, tuple[int, ...]]:
+    """The text, the encoding it was read with (UTF-8 with or without a BOM, else cp1252), and
+    the lines read differently from the rest: a UTF-8 file with some lines in cp1252 (rows
+    pasted in from another file) is read line by line, "mixed", and those lines are named."""
     if raw.startswith(codecs.BOM_UTF8):
-        return raw[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace"), "utf-8-sig"
+        return raw[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace"), "utf-8-sig", ()
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return raw.decode("utf-16", errors="replace"), "utf-16"
+        return raw.decode("utf-16", errors="replace"), "utf-16", ()
     try:
-        return raw.decode("utf-8"), "utf-8"
+        return raw.decode("utf-8"), "utf-8", ()
     except UnicodeDecodeError:
-        # cp1252 leaves five bytes undefined; they become U+FFFD rather than failing the file.
-        return raw.decode("cp1252", errors="replace"), "cp1252"
+        pass
+    parts: list[str] = []
+    odd: list[int] = []
+    utf8_beyond_ascii = False
+    for number, line in enumerate(raw.splitlines(keepends=True), start=1):
+        try:
+            parts.append(line.decode("utf-8"))
+            utf8_beyond_ascii = utf8_beyond_ascii or not line.isascii()
+        except UnicodeDecodeError:
+            parts.append(line.decode("cp1252", errors="replace"))
+            odd.append(number)
+    if utf8_beyond_ascii:
+        return "".join(parts), "mixed", tuple(odd)
+    # cp1252 leaves five bytes undefined; they become U+FFFD rather than failing the file.
+    return raw.decode("cp1252", errors="replace"), "cp1252", ()
 
 
 def _read_csv(raw: bytes) -> Sheet:
     if b"\x00" in raw[:65536] and not raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         line = raw[: raw.index(b"\x00")].count(b"\n") + 1
         raise UnreadableFile("binary content (NUL byte); expected CSV text or an XLSX workbook", line)
-    text, encoding = decode(raw)
+    text, encoding, odd = decode(raw)
     try:
         rows = _parse_csv(text, strict=True)
     except _CsvProblem as problem:
@@ -101,7 +117,7 @@ def _read_csv(raw: bytes) -> Sheet:
             ) from None
         # Text after a closing quote ('"a"b'): cells are still delimited; read leniently.
         rows = _parse_csv(text, strict=False)
-    return Sheet("", rows, encoding)
+    return Sheet("", rows, encoding, odd)
 
 
 class _CsvProblem(Exception):
