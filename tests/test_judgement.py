@@ -231,6 +231,33 @@ def test_an_auditors_stated_conclusion_is_a_basis_for_not_achieved(tmp_path: Pat
     assert vfm["basis"]["kind"] == "independent"
 
 
+def test_markdown_lists_each_finding_on_a_line_of_its_own(tmp_path: Path) -> None:
+    patch = {
+        "business_case": {"stage": "none", "approved": False, "cases": []},
+        "leadership": {"sro": None},
+        "exceptions": [
+            {"rule": "no-sro", "reason": "Interim", "accepted_by": "Permanent Secretary", "basis": "other"}
+        ],
+    }
+    result = run_cli("check", str(write(tmp_path, patch)), "-f", "markdown")
+    numbered = [line for line in result.stdout.splitlines() if line[:1].isdigit() and ". **" in line]
+    (report,) = json.loads(run_cli("check", str(write(tmp_path, patch)), "-f", "json").stdout)
+    assert len(numbered) == len(report["findings"]) == 2
+    assert "Accepted as an exception" in numbered[0] + numbered[1]
+
+
+def test_a_judgement_is_quoted_once(tmp_path: Path) -> None:
+    basis = '"The plan was optimistic"; "the dates were never achievable".'
+    patch = {
+        "assessments": [
+            {"part": "schedule", "by": "NAO", "date": D(2025, 1, 1), "verdict": "unrealistic", "basis": basis}
+        ]
+    }
+    _, report = report_of(write(tmp_path, patch))
+    (finding,) = [f for f in report["findings"] if f["rule_id"].startswith("assessed-")]
+    assert finding["message"].endswith(': "The plan was optimistic"; "the dates were never achievable".')
+
+
 @pytest.mark.parametrize("fmt", ["terminal", "markdown", "html"])
 def test_every_human_format_states_the_basis_of_both_conclusions(tmp_path: Path, fmt: str) -> None:
     delivered = {"outputs": [{"name": "Sites", "unit": "sites", "planned": 10, "due": 6, "delivered": 6}]}

@@ -148,8 +148,8 @@ def _judgements(p: Programme) -> list[_Judgement] | None:
 
 
 def _words(text: str) -> str:
-    """A basis as findings quote it: without quotation marks of its own around it."""
-    return text.strip().strip('"\u201c\u201d').strip()
+    """A basis as findings quote it: without a full stop or quotation marks of its own around it."""
+    return text.strip().rstrip(".").strip().strip('"\u201c\u201d').strip()
 
 
 def _counts(j: _Judgement) -> tuple[bool, dt.date, int]:
