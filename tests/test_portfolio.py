@@ -367,7 +367,7 @@ def test_xlsx_needs_a_path_and_works_from_the_command_line(tmp_path: Path) -> No
     result = run_cli("portfolio", ".", "-f", f"xlsx={out}", "-f", "csv", cwd=tmp_path)
     assert result.returncode == 1, result.stderr  # ngss has high findings
     assert load_workbook(out)["Programmes"]["C2"].value == "Next Generation Shared Services"
-    assert result.stdout.splitlines()[0].startswith("source,id,name")
+    assert result.stdout.splitlines()[0].startswith('"source","id","name"')
     binary = run_cli("portfolio", ".", "-f", "xlsx", cwd=tmp_path)
     assert binary.returncode == 2 and binary.stdout == ""
     assert binary.stderr.strip().count("\n") == 0 and "give it a path" in binary.stderr
