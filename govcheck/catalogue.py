@@ -33,7 +33,7 @@ from govcheck.validation import fields_at, validate
 from govcheck.variants import KEY, VariantError, expand
 from govcheck.yamlsource import Source, display_path, load
 
-TEMPLATE_NAMES = frozenset({"fact", "programme"})
+TEMPLATE_NAMES = frozenset({"fact", "programme", "body"})
 
 
 @dataclass(frozen=True)
@@ -143,7 +143,11 @@ def configure(
 def rule_files(directory: Path) -> list[Path]:
     if not directory.is_dir():
         raise RuleError("rules directory not found", file=str(directory))
-    return sorted(p for p in directory.rglob("*.yaml") if not p.name.startswith("_"))
+    return sorted(
+        p
+        for p in directory.rglob("*.yaml")
+        if not p.name.startswith("_") and p.relative_to(directory).parts[0] != "gates"
+    )
 
 
 def load_catalogue(
@@ -303,7 +307,7 @@ def _template_problem(env: jinja2.Environment, text: str) -> str | None:
     stored = {n.name for n in names if n.ctx != "load"}
     unknown = {n.name for n in names if n.ctx == "load"} - stored - TEMPLATE_NAMES - set(env.globals)
     if unknown:
-        return f"template names unknown variables {sorted(unknown)}; use fact or programme"
+        return f"template names unknown variables {sorted(unknown)}; use fact, programme or body"
     for node in ast.find_all((jinja2.nodes.Filter, jinja2.nodes.Test)):
         known = env.filters if isinstance(node, jinja2.nodes.Filter) else env.tests
         if node.name not in known:

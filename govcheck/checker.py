@@ -7,6 +7,7 @@ import os
 from typing import Any
 
 from govcheck import __version__, gaps
+from govcheck.bodies import body
 from govcheck.catalogue import Catalogue, LoadedRule, load_catalogue
 from govcheck.charts import chart_data
 from govcheck.conclude import conclude, engine_conclusions, rule_basis
@@ -14,7 +15,10 @@ from govcheck.conditions import MEMBERSHIP, evaluate, facts_named, memberships
 from govcheck.engine import MAX_PROPERTIES, Engine, EngineRule, Outcome
 from govcheck.errors import EngineError, GovcheckError, InputError, RuleError
 from govcheck.facts import ProgrammeFacts, derive
+from govcheck.gates import load_gates
 from govcheck.model import AcceptedException, Programme
+from govcheck.progress import progress
+from govcheck.readiness import act_first, assess, order
 from govcheck.report import (
     Acceptance,
     Citation,
@@ -62,6 +66,7 @@ class Checker:
             )
         self._by_id = {r.rule.id: r for r in self.catalogue.rules}
         self._basis = {r.rule.id: rule_basis(r.rule) for r in self.catalogue.rules}
+        self.gates = load_gates()
 
     def check_path(self, path: str | os.PathLike[str]) -> Report | FileError:
         """Check one file; a file that cannot be read or validated becomes a FileError."""
@@ -125,7 +130,8 @@ class Checker:
         outcome: Outcome,
         nested: dict[str, Any],
     ) -> Report:
-        findings.sort(key=lambda f: (-f.severity.rank, f.category, f.rule_id))
+        questions = self.gates.get(gate)
+        findings = order(findings, questions)
         sections = gaps.by_section(self._undetermined(outcome, nested, gate), nested)
         table = self.catalogue.conclusions
         return Report(
@@ -138,6 +144,9 @@ class Checker:
             findings=tuple(findings),
             gaps=tuple(self._gap(s, facts, rules, source) for s, (facts, rules) in sections.items()),
             charts=chart_data(programme) if self.charts else None,
+            readiness=assess(questions, programme, findings) if questions else None,
+            review_progress=progress(programme),
+            act_first=act_first(findings),
         )
 
     def _undetermined(self, outcome: Outcome, nested: dict[str, Any], gate: int | None) -> list[Rule]:
@@ -176,7 +185,7 @@ class Checker:
         exception: AcceptedException | None = None,
     ) -> Finding:
         rule = loaded.rule
-        context = {"fact": facts, "programme": programme}
+        context = {"fact": facts, "programme": programme, "body": body(programme)}
         try:
             message = " ".join(loaded.finding.render(context).split())
             recommendation = " ".join(loaded.recommendation.render(context).split())
@@ -241,6 +250,7 @@ def _internal(message: str, source: Source) -> Finding:
 
 
 def _reference(programme: Programme, source: Source, gate: int | None) -> ProgrammeRef:
+    who = body(programme)
     return ProgrammeRef(
         id=programme.id,
         name=programme.name,
@@ -262,6 +272,8 @@ def _reference(programme: Programme, source: Source, gate: int | None) -> Progra
             RatingRef(by=r.by, rating=r.rating.value, date=r.date.isoformat())
             for r in programme.reference_ratings
         ),
+        organisation=who.type,
+        short_name=who.short,
         history=tuple(
             Snapshot(
                 date=h.date.isoformat(),

@@ -7,11 +7,10 @@ from typing import Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
+from govcheck.frozen import Frozen
+from govcheck.progress import ReviewProgress
+from govcheck.readiness import Readiness
 from govcheck.rule import SEVERITY_ORDER, Severity
-
-
-class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 class Location(Frozen):
@@ -122,6 +121,10 @@ class ProgrammeRef(Frozen):
         default=(), description="Ratings given by others (IPA, SRO), for comparison only."
     )
     history: tuple[Snapshot, ...] = ()
+    organisation: str = Field(default="central_department", description="The kind of body that owns it.")
+    short_name: str | None = Field(
+        default=None, description="How the report refers to the body after naming it once."
+    )
 
 
 class BenefitPoint(NamedTuple):
@@ -180,6 +183,13 @@ class Report(Frozen):
         default=(), description="Evidence-gap notes: rules that could not be assessed, by section."
     )
     charts: ChartData | None = Field(default=None, description="Series for HTML charts; not in JSON reports.")
+    readiness: Readiness | None = Field(default=None, description="For the gate under review, when there is one.")
+    review_progress: ReviewProgress | None = Field(
+        default=None, description="The last review held, and what has become of its recommendations."
+    )
+    act_first: tuple[str, ...] = Field(
+        default=(), description="Rule ids of the recommendations to act on first, in order."
+    )
 
     def by_severity(self, *, active_only: bool = True) -> dict[str, int]:
         counts = {s.value: 0 for s in reversed(SEVERITY_ORDER)}

@@ -17,6 +17,7 @@ from jinja2 import nodes
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.sandbox import ImmutableSandboxedEnvironment, safe_range
 
+from govcheck.bodies import Body
 from govcheck.resources import templates_dir
 
 _SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$"}
@@ -67,8 +68,15 @@ def months(value: float) -> str:
     return f"{n} {plural(n, 'month')}"
 
 
-def the(name: str, start: bool = True) -> str:
-    """A body's name as a sentence subject: 'The Cabinet Office', but 'HM Treasury'."""
+def the(name: str | Body, start: bool = True) -> str:
+    """A body's name as a sentence subject: 'The Cabinet Office', but 'HM Treasury'.
+
+    A Body with a short form ("the council") is called by it: the report names it once.
+    """
+    if isinstance(name, Body):
+        if name.short:
+            return name.short[:1].upper() + name.short[1:] if start else name.short
+        name = name.name
     if name.startswith(("HM ", "Her Majesty", "His Majesty", "The ", "the ")) or not name[:1].isupper():
         return name
     return ("The " if start else "the ") + name

@@ -14,6 +14,19 @@ RATING_SCALE: tuple[str, ...] = ("Green", "Amber/Green", "Amber", "Amber/Red", "
 #: Worst first, as summaries count them.
 RATINGS_WORST_FIRST: tuple[str, ...] = tuple(reversed(RATING_SCALE))
 
+#: 0 Green to 4 Red.
+RATING_RANK = MappingProxyType({name: i for i, name in enumerate(RATING_SCALE)})
+
+
+def rating_gap(theirs: str, ours: str) -> str:
+    """How another rating stands beside govcheck's, in words: 'two steps more optimistic'."""
+    steps = RATING_RANK[ours] - RATING_RANK[theirs]
+    if steps == 0:
+        return "the same as govcheck's"
+    size = ("one step", "two steps", "three steps", "four steps")[abs(steps) - 1]
+    return f"{size} {'more' if steps > 0 else 'less'} optimistic than govcheck's"
+
+
 RATING_MEANING = MappingProxyType(
     {
         "Green": "successful delivery appears highly likely",

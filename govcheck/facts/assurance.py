@@ -9,8 +9,8 @@ from pydantic import Field
 
 from govcheck.facts.common import Facts, at_least, described, months
 from govcheck.model import Programme
+from govcheck.vocab import RATING_RANK
 
-RATING_RANK = {"Green": 0, "Amber/Green": 1, "Amber": 2, "Amber/Red": 3, "Red": 4}
 RatingName = Literal["Green", "Amber/Green", "Amber", "Amber/Red", "Red"]
 
 
@@ -29,6 +29,11 @@ class GatewayFacts(Facts):
     last_rating: RatingName | None
     last_rating_rank: int | None = Field(description="0 Green to 4 Red.")
     open_recommendations: int | None
+    overdue_recommendations: int | None = Field(
+        description="Recommendations of reviews held, not closed and past their due date."
+    )
+    critical_overdue: int | None = Field(description="Of those, the ones the review called critical.")
+    oldest_overdue_months: float | None = Field(description="How long the longest-overdue one is late.")
 
 
 class DeliveryFacts(Facts):
@@ -59,16 +64,37 @@ def risk(p: Programme, today: dt.date) -> RiskFacts:
 def gateway(p: Programme) -> GatewayFacts:
     if not described(p, "gateway_reviews"):
         return GatewayFacts(
-            reviews=None, last_gate=None, last_rating=None, last_rating_rank=None, open_recommendations=None
+            reviews=None,
+            last_gate=None,
+            last_rating=None,
+            last_rating_rank=None,
+            open_recommendations=None,
+            overdue_recommendations=None,
+            critical_overdue=None,
+            oldest_overdue_months=None,
         )
     held = sorted((r for r in p.gateway_reviews if r.date <= p.assessment_date), key=lambda r: r.date)
     last = held[-1] if held else None
+    listed = [r for r in held if described(r, "recommendations")]
+    overdue = [
+        rec
+        for r in listed
+        for rec in r.recommendations
+        if rec.status != "closed" and rec.due is not None and rec.due < p.assessment_date
+    ]
+    # Known when the recommendations are listed, or every review held says none is open.
+    known = bool(listed) or all(described(r, "recommendations_open") and r.open_count == 0 for r in held)
     return GatewayFacts(
         reviews=len(held),
         last_gate=last.gate if last else None,
         last_rating=last.rating.value if last else None,  # type: ignore[arg-type]
         last_rating_rank=RATING_RANK[last.rating.value] if last else None,
-        open_recommendations=last.recommendations_open if last else None,
+        open_recommendations=last.open_count if last else None,
+        overdue_recommendations=len(overdue) if known else None,
+        critical_overdue=sum(1 for r in overdue if r.priority == "critical") if known else None,
+        oldest_overdue_months=max((months(p.assessment_date, r.due) or 0.0 for r in overdue), default=0.0)
+        if known
+        else None,
     )
 
 

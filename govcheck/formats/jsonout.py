@@ -16,6 +16,7 @@ from govcheck.formats import Format
 from govcheck.formats.jsontext import ArrayWriter
 from govcheck.formats.stream import Meta, Out, Summary
 from govcheck.report import Conclusion, FileError, Finding, Outcome, Report
+from govcheck.vocab import rating_gap
 
 
 def finding_json(f: Finding) -> dict[str, Any]:
@@ -55,7 +56,12 @@ def report_json(r: Report | FileError) -> dict[str, Any]:
         "rating": r.rating.conclusion,
         "rating_because": list(r.rating.because),
         "rating_basis": _basis(r.rating),
+        "rating_figures": r.rating.figures,
         "rating_not_described": list(r.rating.not_described),
+        "ratings_beside": [
+            {**ref.model_dump(), "gap": rating_gap(ref.rating, r.rating.conclusion)}
+            for ref in r.programme.reference_ratings
+        ],
         "value_for_money": {
             "conclusion": r.value_for_money.conclusion,
             "basis": _basis(r.value_for_money),
@@ -65,6 +71,9 @@ def report_json(r: Report | FileError) -> dict[str, Any]:
         },
         "findings": [finding_json(f) for f in r.findings],
         "gaps": [finding_json(g) for g in r.gaps],
+        "act_first": list(r.act_first),
+        "readiness": r.readiness.model_dump(mode="json") if r.readiness else None,
+        "review_progress": r.review_progress.model_dump(mode="json") if r.review_progress else None,
         "summary": {"by_severity": r.by_severity(), "suppressed": r.suppressed},
     }
 

@@ -37,6 +37,7 @@ from govcheck.model.outcomes import (
     Snapshot,
     Status,
 )
+from govcheck.model.reviews import GatewayReview, Organisation, OrganisationType, Recommendation
 from govcheck.model.sections import (
     Benefit,
     Benefits,
@@ -47,7 +48,6 @@ from govcheck.model.sections import (
     Costs,
     Delivery,
     FormerHolder,
-    GatewayReview,
     Governance,
     Leadership,
     Mandate,
@@ -98,6 +98,8 @@ __all__ = [
     "Name",
     "Number",
     "Objective",
+    "Organisation",
+    "OrganisationType",
     "Output",
     "Party",
     "PastRating",
@@ -105,6 +107,7 @@ __all__ = [
     "Person",
     "Programme",
     "Rating",
+    "Recommendation",
     "ReferenceRating",
     "Risk",
     "RiskManagement",
@@ -124,6 +127,9 @@ class Programme(Dated):
     id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
     name: Name
     department: Name = Field(description="The owning department or body.")
+    organisation: Organisation | None = Field(
+        default=None, description="What kind of body owns it; a central department when not described."
+    )
     description: Text | None = None
     assessment_date: Date
     start_date: Date | None = None

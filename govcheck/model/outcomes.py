@@ -107,7 +107,7 @@ class Citation(Dated):
 class ReferenceRating(Dated):
     """Someone else's delivery confidence rating: compared against, never used as evidence."""
 
-    by: Literal["IPA", "SRO"]
+    by: Literal["IPA", "SRO", "board"]
     rating: Rating
     date: Date
 

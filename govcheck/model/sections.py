@@ -7,7 +7,6 @@ from typing import Literal
 from pydantic import (
     Field,
     StrictBool,
-    StrictInt,
     ValidationInfo,
     field_validator,
     model_validator,
@@ -22,7 +21,6 @@ from govcheck.model.base import (
     Level,
     Money,
     Name,
-    Rating,
     Share,
     Stage,
     Strict,
@@ -220,13 +218,6 @@ class RiskManagement(Dated):
     register_maintained: StrictBool = False
     last_reviewed: Date | None = None
     risks: tuple[Risk, ...] = ()
-
-
-class GatewayReview(Dated):
-    gate: StrictInt = Field(ge=0, le=5)
-    date: Date
-    rating: Rating
-    recommendations_open: Count = 0
 
 
 class Change(Dated):
