@@ -164,6 +164,11 @@ def _check_options(default_format: str):  # type: ignore[no-untyped-def]
 
 @main.command()
 @_check_options("terminal")
+@click.option(
+    "--since",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The previous description of the same programme: report what changed since (one file only).",
+)
 def check(**options: object) -> None:
     """Check programme files (files, directories or globs) and report findings."""
     _run(default_format="terminal", **options)  # type: ignore[arg-type]
@@ -195,6 +200,7 @@ def _run(
     baseline: Path | None,
     progress: bool | None,
     show_suppressed: bool,
+    since: Path | None = None,
 ) -> NoReturn:
     from govcheck.formats import get
     from govcheck.formats.stream import Meta
@@ -219,6 +225,7 @@ def _run(
                 baseline=baseline,
                 progress=progress if progress is not None else sys.stderr.isatty(),
                 charts=any(fmt.needs_charts for fmt, _ in targets),
+                since=since,
             )
         )
         meta = Meta(__version__, session.fail_on, session.rules, show_suppressed, session.docs_url)

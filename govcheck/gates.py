@@ -108,7 +108,8 @@ def load_gates(directory: Path | None = None, rule_ids: Iterable[str] | None = N
                     hint = difflib.get_close_matches(rule, sorted(known), n=1)
                     _, span = source.locate(f"/questions/{i}/rules/{j}")
                     raise RuleError(
-                        f"no rule {rule!r} in the catalogue" + (f"; did you mean {hint[0]!r}?" if hint else ""),
+                        f"no rule {rule!r} in the catalogue"
+                        + (f"; did you mean {hint[0]!r}?" if hint else ""),
                         file=str(path),
                         line=span.line,
                         field=f"questions.{i}.rules.{j}",

@@ -48,7 +48,9 @@ class Readiness(Frozen):
     name: str
     workbook: str = Field(description="The gate review workbook the questions come from.")
     ready: bool
-    headline: str = Field(description="The verdict in one line, e.g. 'Ready for Gate 3: not yet: 2 blockers'.")
+    headline: str = Field(
+        description="The verdict in one line, e.g. 'Ready for Gate 3: not yet: 2 blockers'."
+    )
     blocker_count: int
     blockers: tuple[Blocker, ...] = Field(description=f"The first {FIRST}, worst first.")
     to_settle: tuple[str, ...] = Field(
@@ -68,7 +70,8 @@ def order(findings: Sequence[Finding], gate: GateFile | None) -> list[Finding]:
         for rule in q.rules:
             position.setdefault(rule, i)
     return sorted(
-        findings, key=lambda f: (-f.severity.rank, position.get(f.rule_id, len(position)), f.category, f.rule_id)
+        findings,
+        key=lambda f: (-f.severity.rank, position.get(f.rule_id, len(position)), f.category, f.rule_id),
     )
 
 

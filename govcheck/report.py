@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Literal, NamedTuple
 
-from pydantic import BaseModel, ConfigDict, Field, computed_field
+from pydantic import Field, computed_field
 
 from govcheck.frozen import Frozen
 from govcheck.progress import ReviewProgress
 from govcheck.readiness import Readiness
 from govcheck.rule import SEVERITY_ORDER, Severity
+from govcheck.since import Comparison
 
 
 class Location(Frozen):
@@ -183,13 +184,16 @@ class Report(Frozen):
         default=(), description="Evidence-gap notes: rules that could not be assessed, by section."
     )
     charts: ChartData | None = Field(default=None, description="Series for HTML charts; not in JSON reports.")
-    readiness: Readiness | None = Field(default=None, description="For the gate under review, when there is one.")
+    readiness: Readiness | None = Field(
+        default=None, description="For the gate under review, when there is one."
+    )
     review_progress: ReviewProgress | None = Field(
         default=None, description="The last review held, and what has become of its recommendations."
     )
     act_first: tuple[str, ...] = Field(
         default=(), description="Rule ids of the recommendations to act on first, in order."
     )
+    since: Comparison | None = Field(default=None, description="What changed since the previous assessment.")
 
     def by_severity(self, *, active_only: bool = True) -> dict[str, int]:
         counts = {s.value: 0 for s in reversed(SEVERITY_ORDER)}

@@ -13,12 +13,16 @@ from govcheck import __version__
 from govcheck.baseline import BaselineCheck, load_baseline
 from govcheck.batch import Settings, expand, iter_check
 from govcheck.catalogue import load_catalogue
-from govcheck.checker import INTERNAL_ERROR
+from govcheck.checker import INTERNAL_ERROR, file_error
 from govcheck.config import find_config, load_config
-from govcheck.report import Outcome, Run, suppress_one
+from govcheck.errors import GovcheckError
+from govcheck.model import Programme
+from govcheck.report import FileError, Outcome, Report, Run, suppress_one
 from govcheck.rule import Severity
+from govcheck.since import compare
+from govcheck.validation import validate
 from govcheck.waivers import DEFAULT_FILE, WaiverCheck, check_rule_ids, read_waivers
-from govcheck.yamlsource import display_path
+from govcheck.yamlsource import display_path, load
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,7 @@ class Options:
     use_waivers: bool = True
     charts: bool = False
     today: dt.date | None = None
+    since: Path | None = None
 
 
 class Session:
@@ -79,13 +84,54 @@ class Session:
             name, keys = load_baseline(baseline_file)
             self.checks.append(BaselineCheck(keys, name))
 
+        self.previous = self._previous(opts.since) if opts.since else None
+
+    def _previous(self, path: Path) -> tuple[Programme, Report]:
+        """The previous description, checked: it must be valid, as must the one input it is set beside."""
+        if len(self.opts.inputs) != 1 or not Path(self.opts.inputs[0]).is_file():
+            raise GovcheckError(
+                "--since compares one programme file with its previous description: give one file"
+            )
+        source = load(path)
+        programme = validate(Programme, source)
+        report = self._suppressed(self.checker.check_source(source))
+        assert isinstance(report, Report)  # check_source raises rather than return an error
+        return programme, report
+
+    def _suppressed(self, outcome: Outcome) -> Outcome:
+        for check in self.checks:
+            outcome = suppress_one(outcome, check.decide)
+        return outcome
+
+    def _compared(self, outcome: Outcome) -> Outcome:
+        if self.previous is None or not isinstance(outcome, Report):
+            return outcome
+        before, then = self.previous
+        try:
+            now = validate(Programme, load(self.opts.inputs[0]))
+        except GovcheckError as exc:
+            return file_error(exc, self.opts.inputs[0])
+        if now.id != before.id:
+            return FileError(
+                source=outcome.programme.source,
+                message=f"describes programme {now.id!r}, but --since names {before.id!r}",
+                text=f"{outcome.programme.source}: describes programme {now.id!r}, "
+                f"but the --since file describes {before.id!r}",
+            )
+        if before.assessment_date > now.assessment_date:
+            return FileError(
+                source=outcome.programme.source,
+                message="the --since description is assessed after this one",
+                text=f"{outcome.programme.source}: assessed {now.assessment_date}, before the --since "
+                f"description ({before.assessment_date})",
+            )
+        return outcome.model_copy(update={"since": compare(before, then, now, outcome)})
+
     def outcomes(self) -> Iterator[Outcome]:
         opts = self.opts
         with _progress(opts) as advance:
             for outcome in iter_check(opts.inputs, self.settings, jobs=opts.jobs, checker=self.checker):
-                for check in self.checks:
-                    outcome = suppress_one(outcome, check.decide)
-                yield outcome
+                yield self._compared(self._suppressed(outcome))
                 if advance:
                     advance(1)
 

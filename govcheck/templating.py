@@ -241,7 +241,9 @@ def rule_environment() -> jinja2.Environment:
     return env
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
+#: What can change Markdown's structure inside a line: emphasis, code, links, HTML, table cells,
+#: strikethrough, and an underscore that is not inside a word (`scms_v2` is left alone).
+_MD_SPECIAL = re.compile(r"[\\`*\[\]<>|~]|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -254,7 +256,7 @@ def printable(text: Any) -> str:
 
 def md(text: Any) -> str:
     """Markdown-escape a value and fold it onto one line so it cannot change the structure."""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(printable(text).split()))
+    return _MD_SPECIAL.sub(lambda m: "\\" + m.group(0), " ".join(printable(text).split()))
 
 
 def rich_escape(text: Any) -> str:
@@ -298,4 +300,8 @@ def report_environment() -> jinja2.Environment:
     env.filters["rich"] = rich_escape
     env.filters["rich_block"] = rich_block
     env.filters["wrapped"] = wrapped
+    from govcheck import explain  # it renders figures with the filters above
+
+    env.filters["reasons"] = explain.reasons
+    env.globals["ratings_beside"] = explain.ratings_beside
     return env
