@@ -28,7 +28,7 @@ WORDING = MappingProxyType(
         "central_department": Wording(
             "central government department",
             None,
-            "HM Treasury",
+            "its investment committee and, beyond its delegated limits, HM Treasury",
             "the Infrastructure and Projects Authority",
             "the centre of government",
             "Parliament",
@@ -37,7 +37,7 @@ WORDING = MappingProxyType(
         "arms_length_body": Wording(
             "arm's-length body",
             None,
-            "its sponsor department and HM Treasury",
+            "its sponsor department and, beyond delegated limits, HM Treasury",
             "its sponsor department's assurance and the Infrastructure and Projects Authority",
             "its sponsor department",
             "its sponsor department and Parliament",
