@@ -132,7 +132,7 @@ class Checker:
     ) -> Report:
         questions = self.gates.get(gate)
         findings = order(findings, questions)
-        sections = gaps.by_section(self._undetermined(outcome, nested, gate), nested)
+        sections = gaps.by_section(self._undetermined(outcome, nested, gate), nested, programme)
         table = self.catalogue.conclusions
         return Report(
             govcheck_version=__version__,
@@ -160,7 +160,9 @@ class Checker:
             and evaluate(r.rule.when, lambda name: gaps.lookup(nested, name)) is None
         ]
 
-    def _gap(self, section: str, facts: list[str], rules: list[Rule], source: Source) -> Finding:
+    def _gap(self, section: str, fields: list[str], rules: list[Rule], source: Source) -> Finding:
+        """One part of the description (`section`), the fields of it not described, in the
+        format's names, and the rules they left open."""
         pointer = gaps.SECTIONS[section][0]
         _, span = source.locate(pointer)
         return Finding(
@@ -168,10 +170,10 @@ class Checker:
             title=f"Not described: {gaps.SECTIONS[section][1]}",
             severity=self.gap_severity,
             category=gaps.GAP_CATEGORY,
-            message=gaps.message(section, facts, rules),
+            message=gaps.message(section, fields, rules),
             recommendation=gaps.recommendation(section),
             references=tuple(dict.fromkeys(str(ref) for r in rules for ref in r.references)),
-            evidence={"not_described": facts, "rules": [r.id for r in rules]},
+            evidence={"not_described": fields, "rules": [r.id for r in rules]},
             location=_location(source, pointer, span),
         )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from govcheck.report import Conclusion, Report
+from govcheck.report import Conclusion, Finding, Report
 from govcheck.templating import pct
 from govcheck.vocab import RATING_SCALE, rating_gap
 
@@ -46,9 +46,15 @@ FIGURES: dict[str, tuple[str, Callable[[Any], str]]] = {
 }
 
 
+def _suppressed(f: Finding) -> str:
+    if f.suppression is None:
+        return ""
+    return " (waived)" if f.suppression.kind == "waiver" else " (baselined)"
+
+
 def reasons(report: Report, conclusion: Conclusion) -> list[str]:
     """The findings a conclusion rests on, by title, then the figures it read."""
-    titles = {f.rule_id: f.title for f in report.findings}
+    titles = {f.rule_id: f.title + _suppressed(f) for f in report.findings}
     out = [titles.get(rule_id, rule_id) for rule_id in conclusion.because]
     for name, value in conclusion.figures.items():
         label, show = FIGURES.get(name, (name, str))

@@ -1,8 +1,13 @@
 """Evidence gaps: rules that could not be assessed because what they need is not described.
 
 A rule whose condition is undetermined gives no finding (it must never assert an absence the
-description does not state). Its unknown facts are grouped by the part of the description
-they come from, and each part that is not described becomes one note.
+description does not state). Each of its unknown facts is traced back to the fields of the
+description it is derived from (each fact group's `reads`, govcheck.facts.common.Facts), and
+only the fields the description does not give are named, in the format's own names
+(`objectives[].strategic_priority`, `history`). A fact whose fields are all described is not
+known for another reason (nothing of the kind is due, say) and leaves no gap: a gap never
+blames one part for another's silence. The fields are grouped by the part of the description
+they belong to (`history`, `gateway_reviews`), and each such part becomes one note.
 """
 
 from __future__ import annotations
@@ -10,12 +15,43 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from pydantic import BaseModel
+
+from govcheck import facts
 from govcheck.conditions import facts_named
-from govcheck.facts import SECTIONS
+from govcheck.facts.common import Facts
+from govcheck.model import Programme
 from govcheck.rule import Rule
 
 GAP_ID = "evidence-gap"
 GAP_CATEGORY = "evidence"
+
+#: Parts of the description named in words other than their own (`risk_management` reads as
+#: "risk management" without saying so).
+_WORDS = {
+    "next_gate": "the gate under review",
+    "planned_end_date": "the planned end date",
+    "start_date": "the start date",
+    "organisation": "the owning body",
+    "delivery": "delivery approach",
+    "changes": "changes to scope and budget",
+    "performance": "performance against targets",
+    "assurance": "assurance opinions on forecasts",
+    "assessments": "assessments of quality",
+    "audit_conclusions": "auditors' conclusions on value for money",
+    "reference_ratings": "reference ratings",
+}
+
+#: Each top-level part of the description, in the format's order: its JSON pointer and its
+#: name in words, for evidence-gap notes.
+PARTS: dict[str, tuple[str, str]] = {
+    name: (f"/{name}", _WORDS.get(name, name.replace("_", " "))) for name in Programme.model_fields
+}
+
+#: Names in words of the parts of the description (PARTS) and of the fact groups
+#: (govcheck.facts.SECTIONS), which the conclusions use for the facts of their own conditions;
+#: a name in both means the same part.
+SECTIONS: dict[str, tuple[str, str]] = {**facts.SECTIONS, **PARTS}
 
 
 def unknown_facts(rule_when: Any, nested: Mapping[str, Any]) -> list[str]:
@@ -23,26 +59,118 @@ def unknown_facts(rule_when: Any, nested: Mapping[str, Any]) -> list[str]:
     return sorted(name for name in facts_named(rule_when) if lookup(nested, name) is None)
 
 
-def by_section(rules: Iterable[Rule], nested: Mapping[str, Any]) -> dict[str, tuple[list[str], list[Rule]]]:
-    """Section -> (its unknown facts, the rules they left open), in SECTIONS order."""
+def reads(fact: str) -> tuple[str | tuple[str, ...], ...] | None:
+    """The description fields a fact (`group.name`) is derived from, as its group declares
+    them (govcheck.facts.common.Facts); None if not declared."""
+    model: type[BaseModel] = facts.ProgrammeFacts
+    *groups, name = fact.split(".")
+    for group in groups:
+        field = model.model_fields.get(group)
+        ann = field.annotation if field else None
+        if not (isinstance(ann, type) and issubclass(ann, Facts)):
+            return None
+        model = ann
+    declared: Mapping[str, tuple[str | tuple[str, ...], ...]] = getattr(model, "reads", {})
+    return declared.get(name)
+
+
+def fields_read(fact: str) -> tuple[str, ...]:
+    """Every field a fact is derived from, needed or not, in the order declared."""
+    return tuple(f for entry in reads(fact) or () for f in ((entry,) if isinstance(entry, str) else entry))
+
+
+def plain(field: str) -> str:
+    """A field as govcheck.gates names it: `objectives[].measures` -> `objectives.measures`."""
+    return field.replace("[]", "")
+
+
+def part_of(field: str) -> str:
+    """The top-level part of the description a field belongs to."""
+    return plain(field).split(".", 1)[0]
+
+
+def not_given(programme: BaseModel, field: str) -> str | None:
+    """The shortest start of `field` that the description does not give (`history` for
+    `history[].ratings` when there is no history at all); None if it gives all of it.
+
+    An item's field is given when every item of the list gives it: a fact over the items is
+    not known because some of them do not say, whatever the others say. An empty list, or a
+    part written null, gives everything under it (it states that nothing is in place)."""
+    steps = field.split(".")
+    items: list[BaseModel] = [programme]
+    for i, step in enumerate(steps):
+        name = step.removesuffix("[]")
+        if any(name not in item.model_fields_set for item in items):
+            return ".".join(steps[: i + 1]).removesuffix("[]")
+        below: list[BaseModel] = []
+        for item in items:
+            value = getattr(item, name)
+            if isinstance(value, tuple):
+                below.extend(v for v in value if isinstance(v, BaseModel))
+            elif isinstance(value, BaseModel):
+                below.append(value)
+        if not below:
+            return None
+        items = below
+    return None
+
+
+def not_described(programme: BaseModel, fact: str) -> list[str]:
+    """The fields `fact` is derived from that the description does not give, in the order
+    declared: the ones it needs, or if it gives all those, the ones that could make it known
+    otherwise. Empty when it gives them all: the fact is not known for some other reason (none
+    of it is due yet, say), which no description can change."""
+    declared = reads(fact)
+    if declared is None:
+        # Not declared (a test keeps every fact a rule reads declared): the part the group reads.
+        pointer = facts.SECTIONS.get(fact.split(".", 1)[0], ("", ""))[0]
+        declared = (pointer.strip("/").split("/", 1)[0],) if pointer else ()
+    needed = [f for f in declared if isinstance(f, str)]
+    others = [f for entry in declared if not isinstance(entry, str) for f in entry]
+    for group in (needed, others):
+        found: list[str] = []
+        for field in group:
+            missing = not_given(programme, field)
+            if missing is not None and missing not in found:
+                found.append(missing)
+        if found:
+            return found
+    return []
+
+
+def by_section(
+    rules: Iterable[Rule], nested: Mapping[str, Any], programme: BaseModel
+) -> dict[str, tuple[list[str], list[Rule]]]:
+    """Part of the description -> (the fields not described, the rules they left open), in
+    the format's order. Each unknown fact of a rule counts under the part of the first field
+    it names (see `not_described`), with all the fields it names; a note lists its own part's
+    fields first."""
     found: dict[str, tuple[list[str], list[Rule]]] = {}
+    traced: dict[str, list[str]] = {}
     for rule in rules:
         for fact in unknown_facts(rule.when, nested):
-            section = fact.split(".", 1)[0]
-            facts, open_rules = found.setdefault(section, ([], []))
-            if fact not in facts:
-                facts.append(fact)
+            if fact not in traced:
+                traced[fact] = not_described(programme, fact)
+            fields = traced[fact]
+            if not fields:
+                continue
+            names, open_rules = found.setdefault(part_of(fields[0]), ([], []))
+            names.extend(f for f in fields if f not in names)
             if rule not in open_rules:
                 open_rules.append(rule)
-    return {s: found[s] for s in SECTIONS if s in found}
+    return {s: (_own_first(s, found[s][0]), found[s][1]) for s in PARTS if s in found}
 
 
-def message(section: str, facts: list[str], rules: list[Rule]) -> str:
+def _own_first(section: str, fields: list[str]) -> list[str]:
+    return sorted(fields, key=lambda f: (part_of(f) != section, f))
+
+
+def message(section: str, fields: list[str], rules: list[Rule]) -> str:
     words = SECTIONS[section][1]
     ids = ", ".join(r.id for r in rules)
     count = f"{len(rules)} rule{'s' if len(rules) != 1 else ''}"
     return (
-        f"The description does not say enough about {words} ({', '.join(sorted(facts))}), "
+        f"The description does not say enough about {words} ({', '.join(fields)}), "
         f"so {count} could not be assessed: {ids}."
     )
 

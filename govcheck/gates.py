@@ -147,24 +147,21 @@ def _model_of(annotation: object) -> type[BaseModel] | None:
 
 
 def described_field(programme: BaseModel, dotted: str) -> bool:
-    """Whether the description gives `dotted`: every step given, and for lists, in at least one item."""
+    """Whether the description gives `dotted`: each step given, and through lists, in at least one item.
+
+    A list or section given as empty or null is stated as not in place, which answers the
+    question as well: the fields below it count as described.
+    """
     items: list[BaseModel] = [programme]
     for part in dotted.split("."):
-        nxt: list[BaseModel] = []
-        given = False
-        for item in items:
-            if part not in item.model_fields_set:
-                continue
-            given = True
-            value = getattr(item, part)
-            if isinstance(value, tuple):
-                nxt.extend(v for v in value if isinstance(v, BaseModel))
-            elif isinstance(value, BaseModel):
-                nxt.append(value)
+        given = [item for item in items if part in item.model_fields_set]
         if not given:
             return False
-        items = nxt
-        if not items and part != dotted.rsplit(".", 1)[-1]:
-            # An empty list or null section given explicitly: stated as not in place, so described.
+        items = []
+        for item in given:
+            value = getattr(item, part)
+            values = value if isinstance(value, tuple) else (value,)
+            items.extend(v for v in values if isinstance(v, BaseModel))
+        if not items:
             return True
     return True

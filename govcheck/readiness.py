@@ -87,7 +87,6 @@ def assess(gate: GateFile, programme: BaseModel, findings: Sequence[Finding]) ->
     for q in gate.questions:
         bearing = tuple(f.rule_id for f in concerns if f.rule_id in q.rules)
         missing = tuple(name for name in q.fields if not described_field(programme, name))
-        state: QuestionState = "concerns" if bearing else "not_described" if missing else "evidenced"
         results.append(
             QuestionResult(
                 number=q.number,
@@ -95,11 +94,31 @@ def assess(gate: GateFile, programme: BaseModel, findings: Sequence[Finding]) ->
                 question=q.question,
                 evidence=q.evidence,
                 source=q.source,
-                state=state,
+                state=_state(bearing, missing),
                 findings=bearing,
                 not_described=missing,
             )
         )
+    return _verdict(gate.gate, gate.name, gate.source.title, results, findings)
+
+
+def refresh(readiness: Readiness, findings: Sequence[Finding]) -> Readiness:
+    """The verdict again once some findings are waived or baselined: they no longer count."""
+    counted = {f.rule_id for f in _open(findings, Severity.medium)}
+    results = []
+    for r in readiness.questions:
+        bearing = tuple(rule for rule in r.findings if rule in counted)
+        results.append(r.model_copy(update={"findings": bearing, "state": _state(bearing, r.not_described)}))
+    return _verdict(readiness.gate, readiness.name, readiness.workbook, results, findings)
+
+
+def _state(bearing: tuple[str, ...], missing: tuple[str, ...]) -> QuestionState:
+    return "concerns" if bearing else "not_described" if missing else "evidenced"
+
+
+def _verdict(
+    gate: int, name: str, workbook: str, results: list[QuestionResult], findings: Sequence[Finding]
+) -> Readiness:
     blocking = _open(findings, Severity.high)
     blockers = tuple(
         Blocker(
@@ -114,11 +133,11 @@ def assess(gate: GateFile, programme: BaseModel, findings: Sequence[Finding]) ->
         r.number for r in results if r.state == "not_described"
     )
     return Readiness(
-        gate=gate.gate,
-        name=gate.name,
-        workbook=gate.source.title,
+        gate=gate,
+        name=name,
+        workbook=workbook,
         ready=not blocking and not to_settle,
-        headline=headline(gate.gate, len(blocking), len(to_settle)),
+        headline=headline(gate, len(blocking), len(to_settle)),
         blocker_count=len(blocking),
         blockers=blockers,
         to_settle=to_settle,

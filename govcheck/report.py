@@ -9,7 +9,7 @@ from pydantic import Field, computed_field
 
 from govcheck.frozen import Frozen
 from govcheck.progress import ReviewProgress
-from govcheck.readiness import Readiness
+from govcheck.readiness import Readiness, act_first, refresh
 from govcheck.rule import SEVERITY_ORDER, Severity
 from govcheck.since import Comparison
 
@@ -257,6 +257,11 @@ def suppress_one(outcome: Outcome, decide: Callable[[Finding], Suppression | Non
             marked.append(f if reason is None else f.model_copy(update={"suppression": reason}))
         if changed:
             update[name] = tuple(marked)
+    if "findings" in update:  # what is waived or baselined no longer blocks, nor comes first
+        findings = update["findings"]
+        update["act_first"] = act_first(findings)
+        if outcome.readiness is not None:
+            update["readiness"] = refresh(outcome.readiness, findings)
     return outcome.model_copy(update=update) if update else outcome
 
 

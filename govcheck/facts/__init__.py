@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import types
 import typing
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, Field
 
@@ -25,7 +25,7 @@ from govcheck.facts.assurance import (
     risk,
 )
 from govcheck.facts.case import BusinessCaseFacts, StakeholderFacts, business_case, stakeholders
-from govcheck.facts.common import DAYS_PER_MONTH, Facts, described, years_before
+from govcheck.facts.common import DAYS_PER_MONTH, Facts, Reads, described, years_before
 from govcheck.facts.judgement import AssessedFacts, AuditFacts, ContractFacts, assessed, audit, contracts
 from govcheck.facts.leadership import (
     GovernanceFacts,
@@ -85,6 +85,8 @@ class CoverageFacts(Facts):
     )
     core_missing: tuple[str, ...]
 
+    reads: ClassVar[Reads] = {name: tuple(CORE) for name in ("core", "core_missing")}
+
 
 def coverage(p: Programme) -> CoverageFacts:
     missing = tuple(words for name, words in CORE.items() if not described(p, name))
@@ -120,6 +122,10 @@ class ProgrammeFacts(Facts):
     noncash: NonCashFacts
     history: HistoryFacts
     coverage: CoverageFacts
+
+    # The gate is the one asked about (`--gate`), else the next gate; the currency is GBP
+    # unless an amount says otherwise.
+    reads: ClassVar[Reads] = {"gate": ("next_gate",), "currency": ()}
 
 
 #: Each fact group: the part of the programme description it reads (a JSON pointer) and its

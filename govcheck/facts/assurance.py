@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import Field
 
-from govcheck.facts.common import Facts, at_least, described, months
+from govcheck.facts.common import Facts, Reads, at_least, described, months
 from govcheck.model import Programme
 from govcheck.vocab import RATING_RANK
 
@@ -22,6 +22,15 @@ class RiskFacts(Facts):
     high_open: int | None = Field(description="Open risks of high likelihood and high impact.")
     months_since_review: float | None
 
+    reads: ClassVar[Reads] = {
+        "has_register": ("risk_management.register_maintained",),
+        "open": ("risk_management.risks",),
+        "unowned": ("risk_management.risks[].owner",),
+        "unmitigated": ("risk_management.risks[].mitigation",),
+        "high_open": ("risk_management.risks",),
+        "months_since_review": ("risk_management.last_reviewed",),
+    }
+
 
 class GatewayFacts(Facts):
     reviews: int | None
@@ -35,10 +44,29 @@ class GatewayFacts(Facts):
     critical_overdue: int | None = Field(description="Of those, the ones the review called critical.")
     oldest_overdue_months: float | None = Field(description="How long the longest-overdue one is late.")
 
+    # The last review's figures are not known only when no review is held by the assessment
+    # date; what is overdue is known when the reviews held list their recommendations (or
+    # each says none is open).
+    reads: ClassVar[Reads] = {
+        "reviews": ("gateway_reviews",),
+        "last_gate": ("gateway_reviews",),
+        "last_rating": ("gateway_reviews",),
+        "last_rating_rank": ("gateway_reviews",),
+        "open_recommendations": ("gateway_reviews",),
+        "overdue_recommendations": ("gateway_reviews", "gateway_reviews[].recommendations"),
+        "critical_overdue": ("gateway_reviews", "gateway_reviews[].recommendations"),
+        "oldest_overdue_months": ("gateway_reviews", "gateway_reviews[].recommendations"),
+    }
+
 
 class DeliveryFacts(Facts):
     lessons_applied: bool | None
     market_engagement: bool | None
+
+    reads: ClassVar[Reads] = {
+        "lessons_applied": ("delivery.lessons_applied",),
+        "market_engagement": ("delivery.market_engagement",),
+    }
 
 
 def risk(p: Programme, today: dt.date) -> RiskFacts:

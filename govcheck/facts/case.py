@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import Field
 
-from govcheck.facts.common import Facts, at_least, described, months, share, years_before
+from govcheck.facts.common import Facts, Reads, at_least, described, months, share, years_before
 from govcheck.model import Commitment, Programme, Stage
 
 STAGE_RANK = {Stage.none: 0, Stage.soc: 1, Stage.obc: 2, Stage.fbc: 3, Stage.pbc: 3}
@@ -34,6 +34,24 @@ class BusinessCaseFacts(Facts):
     funding_secured: bool | None
     months_since_update: float | None = Field(description="Months since the case was last updated.")
 
+    reads: ClassVar[Reads] = {
+        "stage": ("business_case.stage",),
+        "stage_rank": ("business_case.stage",),
+        "required_stage": ("next_gate",),
+        "required_rank": ("next_gate",),
+        "behind_gate": ("business_case.stage",),
+        # Approval not given: not approved if the stage is none, else not known.
+        "approved": (("business_case.approved", "business_case.stage"),),
+        "approved_by": ("business_case.approved_by",),
+        "cases": ("business_case.cases",),
+        "missing_cases": ("business_case.cases",),
+        "options_appraised": ("business_case.options_appraised",),
+        "includes_do_minimum": ("business_case.includes_do_minimum",),
+        "optimism_bias_applied": ("business_case.optimism_bias_applied",),
+        "funding_secured": ("business_case.funding_secured",),
+        "months_since_update": ("business_case.last_updated",),
+    }
+
 
 class StakeholderFacts(Facts):
     parties: int | None
@@ -57,6 +75,27 @@ class StakeholderFacts(Facts):
     worst_group_customers: int | None
     worst_group_exited: int | None
     worst_group_remaining: tuple[str, ...]
+
+    # A party whose commitment is not given (or `unknown`) may be any of them.
+    reads: ClassVar[Reads] = {
+        "parties": ("parties",),
+        "customers": ("parties",),
+        "exited": ("parties[].commitment",),
+        "exited_customers": ("parties[].commitment",),
+        "exited_names": ("parties",),
+        "exited_share": ("parties[].commitment",),
+        "resisting": ("parties[].commitment",),
+        "resisting_names": ("parties",),
+        "uncommitted": ("parties[].commitment",),
+        "uncommitted_names": ("parties",),
+        "supportive_share": ("parties[].commitment",),
+        "unconfirmed_12m": ("parties[].confirmed_on",),
+        "needs_not_assessed": ("parties[].needs_assessed",),
+        "worst_group": ("parties[].group",),
+        "worst_group_customers": ("parties[].group",),
+        "worst_group_exited": ("parties[].group",),
+        "worst_group_remaining": ("parties[].group",),
+    }
 
 
 def business_case(p: Programme, gate: int | None, today: dt.date) -> BusinessCaseFacts:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -16,11 +17,40 @@ from govcheck.model import Money, described
 
 DAYS_PER_MONTH = 30.4375
 
-__all__ = ["DAYS_PER_MONTH", "Facts", "amount", "at_least", "described", "months", "share", "years_before"]
+__all__ = [
+    "DAYS_PER_MONTH",
+    "Facts",
+    "Reads",
+    "amount",
+    "at_least",
+    "described",
+    "months",
+    "share",
+    "years_before",
+]
+
+#: Fact name -> the fields of the description it is derived from: those it needs, then, in
+#: a tuple of their own, those that can make it known otherwise (see `Facts`).
+Reads = dict[str, tuple[str | tuple[str, ...], ...]]
 
 
 class Facts(BaseModel):
+    """A group of facts.
+
+    `reads` gives, for each fact of the group, the fields of the programme description whose
+    leaving out can leave it not known (`None`), in the format's own names: dotted, with `[]`
+    for the items of a list (`objectives[].strategic_priority`). First the fields it needs
+    (without any of them it is not known), then, in a tuple of their own, those that can make
+    it known otherwise: alternatives and fall-backs (`("outputs", ("outputs[].due",
+    "planned_end_date", "status"))`: outputs are needed, and what is due comes from each
+    output's `due`, or from the programme having ended or passed its planned end date). An
+    evidence-gap note (govcheck.gaps) names the needed fields the description does not give,
+    or, when it gives them all, the others it does not give. A fact that is never unknown
+    reads `()`.
+    """
+
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    reads: ClassVar[Reads] = {}
 
 
 def years_before(day: dt.date, years: int) -> dt.date:

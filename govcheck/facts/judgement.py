@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field, create_model
 
-from govcheck.facts.common import Facts, described
+from govcheck.facts.common import Facts, Reads, described
 from govcheck.model import PARTS, VERDICTS, Programme
 from govcheck.model.judgement import SELF
 from govcheck.templating import the
@@ -77,9 +77,17 @@ def _part_fields() -> dict[str, Any]:
     return fields
 
 
+class _Judged(Facts):
+    # Judgements come from assessments and from assurance opinions: not known only when
+    # neither is described (a part no one judged weighs 0, and has no verdict).
+    reads: ClassVar[Reads] = {
+        name: (("assessments", "assurance"),) for name in ("independent", "unrealistic", *_part_fields())
+    }
+
+
 AssessedFacts: type[Facts] = create_model(
     "AssessedFacts",
-    __base__=Facts,
+    __base__=_Judged,
     __doc__="The judgement that counts for each part of the programme.",
     independent=(int | None, Field(description="Parts whose judgement that counts is independent.")),
     unrealistic=(
@@ -98,6 +106,8 @@ class AuditFacts(Facts):
     date: str | None
     basis: str | None
 
+    reads: ClassVar[Reads] = {name: ("audit_conclusions",) for name in ("latest", "by", "date", "basis")}
+
 
 class ContractFacts(Facts):
     contracts: int | None
@@ -106,6 +116,18 @@ class ContractFacts(Facts):
     terminated_names: tuple[str, ...]
     termination_costs: float | None = Field(description="Paid to end contracts; 0 when none.")
     first_terminated: str | None = Field(description="When the first of them was terminated.")
+
+    reads: ClassVar[Reads] = {
+        name: ("contracts",)
+        for name in (
+            "contracts",
+            "main_terminated",
+            "terminated",
+            "terminated_names",
+            "termination_costs",
+            "first_terminated",
+        )
+    }
 
 
 @dataclass(frozen=True)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import Field
 
-from govcheck.facts.common import Facts, at_least, described, months, years_before
+from govcheck.facts.common import Facts, Reads, at_least, described, months, years_before
 from govcheck.model import Programme
 
 
@@ -16,6 +16,12 @@ class PurposeFacts(Facts):
     without_measures: int | None = Field(description="Objectives with no measure of success.")
     without_priority: int | None = Field(description="Objectives not linked to a strategic priority.")
 
+    reads: ClassVar[Reads] = {
+        "objectives": ("objectives",),
+        "without_measures": ("objectives[].measures",),
+        "without_priority": ("objectives[].strategic_priority",),
+    }
+
 
 class LeadershipFacts(Facts):
     has_sro: bool | None = Field(description="A Senior Responsible Owner is named.")
@@ -23,6 +29,15 @@ class LeadershipFacts(Facts):
     sro_time: Literal["full_time", "part_time", "none"] | None = Field(description="none: no SRO.")
     sro_changes_3y: int | None = Field(description="SROs who left in the three years to the assessment.")
     has_sponsor: bool | None = Field(description="A sponsor is named.")
+
+    reads: ClassVar[Reads] = {
+        "has_sro": ("leadership.sro",),
+        "sro": ("leadership.sro",),
+        # An SRO whose time commitment is not given (or `unknown`): not known.
+        "sro_time": ("leadership.sro", "leadership.sro.time_commitment"),
+        "sro_changes_3y": ("leadership.previous_sros",),
+        "has_sponsor": ("leadership.sponsor",),
+    }
 
 
 class MandateFacts(Facts):
@@ -33,12 +48,28 @@ class MandateFacts(Facts):
     incentives: bool | None = Field(description="Participants have incentives to take part.")
     participants: int | None = Field(description="Customers and delivery partners.")
 
+    reads: ClassVar[Reads] = {
+        "can_direct": ("mandate.can_direct_participants",),
+        "participation": ("mandate.participation",),
+        "has_authority": ("mandate.authority",),
+        "decision_rights": ("mandate.decision_rights",),
+        "incentives": ("mandate.incentives_for_participants",),
+        "participants": ("parties",),
+    }
+
 
 class GovernanceFacts(Facts):
     has_board: bool | None
     months_since_board: float | None = Field(description="Months since the board last met.")
     independent_assurance: bool | None
     change_control: bool | None
+
+    reads: ClassVar[Reads] = {
+        "has_board": ("governance.board",),
+        "months_since_board": ("governance.board", "governance.board.last_met"),
+        "independent_assurance": ("governance.independent_assurance",),
+        "change_control": ("governance.change_control",),
+    }
 
 
 def purpose(p: Programme) -> PurposeFacts:

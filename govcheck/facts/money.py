@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from typing import ClassVar
 
 from pydantic import Field
 
-from govcheck.facts.common import Facts, amount, at_least, described, share, years_before
+from govcheck.facts.common import Facts, Reads, amount, at_least, described, share, years_before
 from govcheck.model import Benefit, Programme
 
 
@@ -21,6 +22,18 @@ class CostFacts(Facts):
     whole_life_forecast: float | None
     whole_life_growth: float | None = Field(description="forecast / baseline - 1.")
     has_contingency: bool | None
+
+    reads: ClassVar[Reads] = {
+        "has_budget": ("costs.budget",),
+        "budget": ("costs.budget",),
+        "spent": ("costs.spent_to_date",),
+        "spent_share_of_budget": ("costs.spent_to_date", "costs.budget"),
+        "has_whole_life": ("costs.whole_life",),
+        "whole_life_baseline": ("costs.whole_life",),
+        "whole_life_forecast": ("costs.whole_life",),
+        "whole_life_growth": ("costs.whole_life",),
+        "has_contingency": ("costs.contingency",),
+    }
 
 
 class BenefitFacts(Facts):
@@ -38,6 +51,24 @@ class BenefitFacts(Facts):
     largest_share: float | None = Field(description="Share of the forecast resting on the largest benefit.")
     largest_name: str | None
 
+    # What has been delivered is known when every benefit due says (see `reported`).
+    reads: ClassVar[Reads] = {
+        "items": ("benefits.items",),
+        "realisation_plan": ("benefits.realisation_plan",),
+        "without_owner": ("benefits.items[].owner",),
+        # A benefit with no owner cannot have been agreed with one.
+        "not_agreed": ("benefits.items", ("benefits.items[].agreed_with_owner", "benefits.items[].owner")),
+        "forecast_total": ("benefits.items",),
+        "annual_forecast": ("benefits.items",),
+        "expected_to_date": ("benefits.items",),
+        "due": ("benefits.items",),
+        "reported": ("benefits.items", "benefits.items[].delivered_to_date"),
+        "delivered": ("benefits.items", "benefits.items[].delivered_to_date"),
+        "delivery_share": ("benefits.items", "benefits.items[].delivered_to_date"),
+        "largest_share": ("benefits.items",),
+        "largest_name": ("benefits.items",),
+    }
+
 
 class ValueFacts(Facts):
     invested: float | None = Field(description="Spent to date.")
@@ -52,6 +83,23 @@ class ValueFacts(Facts):
     descope_budget_share: float | None = Field(
         description="Share of budget removed in the worst such change."
     )
+
+    reads: ClassVar[Reads] = {
+        "invested": ("costs.spent_to_date",),
+        "net_to_date": ("costs.spent_to_date", "benefits.items", "benefits.items[].delivered_to_date"),
+        # False when nothing is due yet; once benefits are due, what was spent and what was
+        # delivered decide it.
+        "cost_exceeds_savings": (
+            "benefits.items",
+            ("benefits.items[].delivered_to_date", "costs.spent_to_date"),
+        ),
+        "descoped_without_saving": ("changes", "changes[].budget"),
+        # The size of a cut in scope and budget: its own shares, and the budget they are shares of.
+        **{
+            name: ("changes", ("changes[].scope_share", "changes[].budget_change", "costs.budget"))
+            for name in ("descoped_small_saving", "descope_scope_share", "descope_budget_share")
+        },
+    }
 
 
 def costs(p: Programme) -> CostFacts:

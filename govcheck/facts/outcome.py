@@ -5,12 +5,12 @@ independent opinions on its forecasts, non-cash benefits and earlier snapshots (
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field
 
 from govcheck.facts.assurance import RATING_RANK, RatingName
-from govcheck.facts.common import Facts, at_least, described, share
+from govcheck.facts.common import Facts, Reads, at_least, described, share
 from govcheck.model import Benefit, Output, Performance, Programme
 
 State = Literal["active", "paused", "reset", "terminated", "cancelled", "closed"]
@@ -24,12 +24,28 @@ class StatusFacts(Facts):
     decided_by: str | None
     reason: str | None
 
+    reads: ClassVar[Reads] = {
+        "state": ("status",),
+        "ended": ("status",),
+        "reset": ("status",),
+        "date": ("status", "status.date"),
+        "decided_by": ("status.decided_by",),
+        "reason": ("status.reason",),
+    }
+
 
 class LossFacts(Facts):
     written_off: float | None = Field(description="Spend written off or nugatory; 0 when none.")
     written_off_share: float | None = Field(description="written_off / spent to date.")
     termination_costs: float | None
     legacy_costs: float | None = Field(description="Cost of keeping legacy systems running because of delay.")
+
+    reads: ClassVar[Reads] = {
+        "written_off": ("costs.written_off",),
+        "written_off_share": ("costs.written_off", "costs.spent_to_date"),
+        "termination_costs": ("costs.termination_costs",),
+        "legacy_costs": ("costs.legacy_costs",),
+    }
 
 
 class OutputFacts(Facts):
@@ -46,6 +62,28 @@ class OutputFacts(Facts):
     worst_due: int | None
     worst_delivered: int | None
 
+    # What is due: each output's `due`; else all of it once the programme has closed or ended
+    # (its status) or its planned end date has passed, or once it is delivered in full.
+    reads: ClassVar[Reads] = {
+        "items": ("outputs",),
+        "planned": ("outputs",),
+        "due": ("outputs", ("outputs[].due", "planned_end_date", "status", "outputs[].delivered")),
+        "delivered": ("outputs", "outputs[].delivered"),
+        "planned_delivered_share": ("outputs", "outputs[].delivered"),
+        "none_delivered": ("outputs", "outputs[].delivered"),
+        **{
+            name: ("outputs", "outputs[].delivered", ("outputs[].due", "planned_end_date", "status"))
+            for name in (
+                "due_delivered_share",
+                "all_due_delivered",
+                "worst_name",
+                "worst_unit",
+                "worst_due",
+                "worst_delivered",
+            )
+        },
+    }
+
 
 class PerformanceFacts(Facts):
     measured: int | None = Field(description="Measures with an actual as of the assessment date.")
@@ -57,6 +95,20 @@ class PerformanceFacts(Facts):
     worst_target: float | None
     worst_actual: float | None
     worst_unit: str | None
+
+    # A measure with no actual (as of the assessment date) is not scored.
+    reads: ClassVar[Reads] = {
+        name: ("performance", "performance[].actual")
+        for name in (
+            "measured",
+            "missed",
+            "worst_attainment",
+            "worst_measure",
+            "worst_target",
+            "worst_actual",
+            "worst_unit",
+        )
+    }
 
 
 class NonCashFacts(Facts):
@@ -71,6 +123,27 @@ class NonCashFacts(Facts):
     not_realised_names: tuple[str, ...]
     overdue: int | None = Field(description="Non-cash benefits due by the assessment date and not realised.")
     overdue_names: tuple[str, ...]
+
+    # Claimed: realised, or some delivered; not known where a benefit says neither.
+    reads: ClassVar[Reads] = {
+        "items": ("benefits.items",),
+        "claimed": ("benefits.items", ("benefits.items[].realised", "benefits.items[].delivered_to_date")),
+        "evidenced": ("benefits.items",),
+        "unevidenced": (
+            "benefits.items",
+            ("benefits.items[].evidence", "benefits.items[].realised", "benefits.items[].delivered_to_date"),
+        ),
+        "unevidenced_names": ("benefits.items",),
+        "not_realised": ("benefits.items", "benefits.items[].realised"),
+        "not_realised_names": ("benefits.items",),
+        # Due: its `due`, else the end of its first forecast year.
+        "overdue": (
+            "benefits.items",
+            "benefits.items[].realised",
+            ("benefits.items[].due", "benefits.items[].forecast"),
+        ),
+        "overdue_names": ("benefits.items",),
+    }
 
 
 class HistoryFacts(Facts):
@@ -97,6 +170,32 @@ class HistoryFacts(Facts):
     in_year_variance: float | None = Field(
         description="annual_forecast / annual_budget - 1, latest snapshot."
     )
+
+    # The independent ratings come from the IPA's ratings at earlier snapshots and from
+    # gateway reviews held; the rest from the snapshots alone.
+    reads: ClassVar[Reads] = {
+        "snapshots": ("history",),
+        "first_date": ("history", "history[].whole_life_cost"),
+        "first_cost": ("history", "history[].whole_life_cost"),
+        # Now: the current whole-life forecast, else the latest snapshot's cost.
+        "cost_growth": ("history", "history[].whole_life_cost", ("costs.whole_life",)),
+        # Now: the planned end date, else the latest snapshot's.
+        "end_slip_days": ("history", "history[].planned_end_date", ("planned_end_date",)),
+        "previous_ipa_rating": ("history", "history[].ratings"),
+        "previous_ipa_rank": ("history", "history[].ratings"),
+        "previous_ipa_date": ("history", "history[].ratings"),
+        **{
+            name: (("history[].ratings", "gateway_reviews"),)
+            for name in (
+                "independent_ratings",
+                "independent_rating",
+                "independent_rank",
+                "independent_by",
+                "independent_date",
+            )
+        },
+        "in_year_variance": ("history", "history[].annual_budget", "history[].annual_forecast"),
+    }
 
 
 def status(p: Programme) -> StatusFacts:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import Field
 
-from govcheck.facts.common import Facts, described, share
+from govcheck.facts.common import Facts, Reads, described, share
 from govcheck.model import Programme
 
 
@@ -23,6 +23,20 @@ class MigrationFacts(Facts):
     shortfall: int | None
     no_new_date: bool | None = Field(description="The roll-out is delayed and has no new end date.")
 
+    # Progress is not known when a checkpoint is due and none due says what was done.
+    reads: ClassVar[Reads] = {
+        "has_plan": ("migration",),
+        "unit": ("migration",),
+        "total": ("migration",),
+        "checkpoint": ("migration", "migration.checkpoints[].done"),
+        "planned": ("migration",),
+        "done": ("migration", "migration.checkpoints[].done"),
+        "done_share_of_planned": ("migration", "migration.checkpoints[].done"),
+        "done_share_of_total": ("migration", "migration.checkpoints[].done"),
+        "shortfall": ("migration", "migration.checkpoints[].done"),
+        "no_new_date": ("migration",),
+    }
+
 
 class ScheduleFacts(Facts):
     milestones: int | None
@@ -37,6 +51,24 @@ class ScheduleFacts(Facts):
     past_planned_end: bool | None = Field(description="Past the planned end date and still in delivery.")
     no_new_date: int | None = Field(description="Milestones missed with no new date set.")
     no_new_date_names: tuple[str, ...]
+
+    reads: ClassVar[Reads] = {
+        "milestones": ("milestones",),
+        "interim": ("milestones",),
+        # Without milestones, only a big-bang approach says so.
+        "big_bang": (("milestones", "delivery.approach"),),
+        "approach": ("delivery.approach",),
+        "max_slip_days": ("milestones",),
+        "worst_milestone": ("milestones",),
+        "slipped_90": ("milestones",),
+        # A milestone due that does not say whether it was reached: not known.
+        "overdue": ("milestones", "milestones[].actual"),
+        "overdue_names": ("milestones",),
+        # Past the end date, late only if its state says it is still in delivery.
+        "past_planned_end": ("planned_end_date", ("status",)),
+        "no_new_date": ("milestones",),
+        "no_new_date_names": ("milestones",),
+    }
 
 
 def migration(p: Programme) -> MigrationFacts:
