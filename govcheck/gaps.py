@@ -12,6 +12,9 @@ they belong to (`history`, `gateway_reviews`), and each such part becomes one no
 
 from __future__ import annotations
 
+import datetime as dt
+import types
+import typing
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -20,14 +23,13 @@ from pydantic import BaseModel
 from govcheck import facts
 from govcheck.conditions import facts_named
 from govcheck.facts.common import Facts
-from govcheck.model import Programme
+from govcheck.model import Milestone, Party, Programme
 from govcheck.rule import Rule
 
 GAP_ID = "evidence-gap"
 GAP_CATEGORY = "evidence"
 
-#: Parts of the description named in words other than their own (`risk_management` reads as
-#: "risk management" without saying so).
+#: Parts of the description whose name in words is more than their name with spaces.
 _WORDS = {
     "next_gate": "the gate under review",
     "planned_end_date": "the planned end date",
@@ -39,7 +41,6 @@ _WORDS = {
     "assurance": "assurance opinions on forecasts",
     "assessments": "assessments of quality",
     "audit_conclusions": "auditors' conclusions on value for money",
-    "reference_ratings": "reference ratings",
 }
 
 #: Each top-level part of the description, in the format's order: its JSON pointer and its
@@ -89,18 +90,47 @@ def part_of(field: str) -> str:
     return plain(field).split(".", 1)[0]
 
 
+#: Dates whose `null` says something (README, "Not described, or not in place"): a party's
+#: commitment never confirmed, a milestone not reached. Any other date written null is the
+#: same as leaving it out.
+NULL_DATES_STATED: frozenset[tuple[type[BaseModel], str]] = frozenset(
+    {(Party, "confirmed_on"), (Milestone, "actual")}
+)
+
+
+def _is_date(annotation: Any) -> bool:
+    if annotation is dt.date:
+        return True
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _is_date(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        return any(_is_date(a) for a in typing.get_args(annotation))
+    return False
+
+
+def _gives(item: BaseModel, name: str) -> bool:
+    """Whether `item` describes its field `name`: given, and not a date written null."""
+    if name not in item.model_fields_set:
+        return False
+    if getattr(item, name) is not None or (type(item), name) in NULL_DATES_STATED:
+        return True
+    return not _is_date(type(item).model_fields[name].annotation)
+
+
 def not_given(programme: BaseModel, field: str) -> str | None:
     """The shortest start of `field` that the description does not give (`history` for
     `history[].ratings` when there is no history at all); None if it gives all of it.
 
     An item's field is given when every item of the list gives it: a fact over the items is
     not known because some of them do not say, whatever the others say. An empty list, or a
-    part written null, gives everything under it (it states that nothing is in place)."""
+    part written null, gives everything under it (it states that nothing is in place); a date
+    written null is not given (see NULL_DATES_STATED)."""
     steps = field.split(".")
     items: list[BaseModel] = [programme]
     for i, step in enumerate(steps):
         name = step.removesuffix("[]")
-        if any(name not in item.model_fields_set for item in items):
+        if not all(_gives(item, name) for item in items):
             return ".".join(steps[: i + 1]).removesuffix("[]")
         below: list[BaseModel] = []
         for item in items:

@@ -171,6 +171,21 @@ def test_an_empty_list_or_a_null_part_describes_what_is_under_it() -> None:
     assert gaps.not_given(p, "leadership.sro.time_commitment") is None
 
 
+def test_a_date_written_null_is_not_described_unless_null_says_something(checker: Checker) -> None:
+    # README: for a date, null is the same as leaving it out, except `confirmed_on: null`
+    # (never confirmed); and a milestone's `actual: null` says it was not reached.
+    r = report(checker, {"governance": {"board": {"last_met": None}}})
+    assert noted(r) == {"Not described: governance": (["governance.board.last_met"], ["board-not-meeting"])}
+    p, _ = programme(
+        {
+            "parties": [{"name": "A", "role": "customer", "commitment": "committed", "confirmed_on": None}],
+            "milestones": [{"name": "Go-live", "baseline": D(2025, 1, 31), "actual": None}],
+        }
+    )
+    assert gaps.not_given(p, "parties[].confirmed_on") is None
+    assert gaps.not_given(p, "milestones[].actual") is None
+
+
 def test_an_item_field_is_described_only_when_every_item_gives_it() -> None:
     objectives = [
         {"text": "A", "measures": ["m"], "strategic_priority": "X"},
