@@ -187,7 +187,7 @@ class Checker:
         exception: AcceptedException | None = None,
     ) -> Finding:
         rule = loaded.rule
-        context = {"fact": facts, "programme": programme, "body": body(programme)}
+        context = template_context(programme, facts)
         try:
             message = " ".join(loaded.finding.render(context).split())
             recommendation = " ".join(loaded.recommendation.render(context).split())
@@ -206,6 +206,11 @@ class Checker:
             location=_location(source, rule.location, span),
             accepted=_acceptance(exception) if exception else None,
         )
+
+
+def template_context(programme: Programme, facts: ProgrammeFacts) -> dict[str, Any]:
+    """What a rule's finding and recommendation templates see (catalogue.TEMPLATE_NAMES)."""
+    return {"fact": facts, "programme": programme, "body": body(programme)}
 
 
 def _acceptance(e: AcceptedException) -> Acceptance:

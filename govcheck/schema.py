@@ -80,8 +80,8 @@ def _as_govcheck_reads(node: Any) -> Any:
     if kind == "string" and node.get("format") == "date":
         return {**node, "pattern": DATE_PATTERN}
     if kind == "string" and not {"enum", "const", "format"} & set(node):
-        return {
-            **node,
-            "not": {"anyOf": [{"enum": list(YAML11_BOOL_WORDS)}, {"pattern": YAML11_TIMESTAMP}]},
-        }
+        # Text and names (a length, no pattern) cannot be `unknown` where they are required; where
+        # they are optional, `unknown` is the separate alternative `_allow_unknown` adds.
+        refused = [*YAML11_BOOL_WORDS, *([UNKNOWN] if "minLength" in node and "pattern" not in node else [])]
+        return {**node, "not": {"anyOf": [{"enum": refused}, {"pattern": YAML11_TIMESTAMP}]}}
     return node

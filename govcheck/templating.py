@@ -246,6 +246,7 @@ def rule_environment() -> jinja2.Environment:
 _MD_SPECIAL = re.compile(r"[\\`*\[\]<>|~]|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
 
 
+_MD_LINE_START = re.compile(r"^(\d*)([#>+=-]|(?<=\d)[.)])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
@@ -256,7 +257,9 @@ def printable(text: Any) -> str:
 
 def md(text: Any) -> str:
     """Markdown-escape a value and fold it onto one line so it cannot change the structure."""
-    return _MD_SPECIAL.sub(lambda m: "\\" + m.group(0), " ".join(printable(text).split()))
+    escaped = _MD_SPECIAL.sub(lambda m: "\\" + m.group(0), " ".join(printable(text).split()))
+    # A value may begin a line (a paragraph that opens with a name): no heading, quote or list.
+    return _MD_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped, count=1)
 
 
 def rich_escape(text: Any) -> str:

@@ -9,7 +9,7 @@ import jinja2
 import pytest
 
 from govcheck.catalogue import load_catalogue
-from govcheck.checker import Checker
+from govcheck.checker import Checker, template_context
 from govcheck.facts import derive
 from govcheck.ruletest import base_programme, case_programme, run_case
 from govcheck.templating import rule_environment
@@ -60,7 +60,7 @@ def test_templates_render_with_strict_undefined_on_failing_cases() -> None:
     for loaded in CATALOGUE.rules:
         for case in loaded.rule.tests.failing:
             programme = case_programme(base, loaded, case)
-            context = {"fact": derive(programme, case.gate), "programme": programme}
+            context = template_context(programme, derive(programme, case.gate))
             for template in (loaded.finding, loaded.recommendation):
                 text = template.render(context)
                 assert text.strip(), loaded.rule.id
