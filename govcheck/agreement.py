@@ -116,3 +116,75 @@ def agreement(pairs: Sequence[tuple[str, str]]) -> Agreement:
             counts=counts,
         ),
     )
+
+
+# --------------------------------------------------------------------------------------------
+# Early warning: does a score at one release pick out the projects in trouble at the next?
+
+
+def three_point(rating: str | None) -> int | None:
+    """The rating on the three-point scale (Green 1, Amber 3, Red 5): Amber/Green and Amber/Red
+    become Amber. None off the scale."""
+    rank = ordinal(rating)
+    if rank is None:
+        return None
+    return 3 if rank in (2, 4) else rank
+
+
+def downgraded(before: str | None, after: str | None, *, collapse: bool = False) -> bool | None:
+    """Whether `after` is worse than `before`; None when either is off the scale. With
+    `collapse` both are first put on the three-point scale."""
+    rank = three_point if collapse else ordinal
+    a, b = rank(after), rank(before)
+    if a is None or b is None:
+        return None
+    return a > b
+
+
+def trouble_next(before: str | None, after: str | None, *, collapse: bool = False) -> bool | None:
+    """Whether the IPA's rating at the next release (`after`) is Red or worse than `before`.
+
+    None when `after` is off the scale (the outcome is unknown). When `before` is off the
+    scale only Red counts, since a downgrade cannot be seen. With `collapse` (either release
+    on the three-point scale) both ratings are first put on the three-point scale, so a
+    five-point Amber/Green followed by a three-point Amber is not counted as worse.
+    """
+    a = ordinal(after)
+    if a is None:
+        return None
+    return a == len(SCALE) or bool(downgraded(before, after, collapse=collapse))
+
+
+def auroc(scores: Sequence[float], labels: Sequence[bool]) -> float | None:
+    """Area under the ROC curve: the chance that a random positive scores above a random
+    negative, ties counting a half (the Mann-Whitney U over average ranks). None without both
+    a positive and a negative."""
+    if len(scores) != len(labels):
+        raise ValueError("auroc: scores and labels differ in length")
+    positives = sum(1 for y in labels if y)
+    negatives = len(labels) - positives
+    if not positives or not negatives:
+        return None
+    ranks = average_ranks(scores)
+    u = sum(r for r, y in zip(ranks, labels, strict=True) if y) - positives * (positives + 1) / 2
+    return u / (positives * negatives)
+
+
+def precision_at_k(scores: Sequence[float], labels: Sequence[bool], k: int) -> float | None:
+    """Share of positives among the k highest scores (all of them when there are fewer than k).
+
+    Ties at the cut are broken at random and the expectation is returned: the projects that
+    tie with the k-th score fill the remaining places in proportion to the positives among
+    them. So a constant score gives the base rate. None for no items or k < 1.
+    """
+    if len(scores) != len(labels):
+        raise ValueError("precision_at_k: scores and labels differ in length")
+    k = min(k, len(scores))
+    if k < 1:
+        return None
+    cut = sorted(scores, reverse=True)[k - 1]
+    above = [y for s, y in zip(scores, labels, strict=True) if s > cut]
+    tied = [y for s, y in zip(scores, labels, strict=True) if s == cut]
+    places = k - len(above)
+    expected = sum(above) + places * sum(tied) / len(tied)
+    return expected / k

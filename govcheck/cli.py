@@ -176,6 +176,16 @@ def check(**options: object) -> None:
 
 @main.command()
 @_check_options("portfolio")
+@click.option(
+    "--all-releases",
+    is_flag=True,
+    expose_value=False,
+    callback=lambda ctx, param, value: __import__("govcheck.portfolio").portfolio.all_releases_option(
+        ctx, param, value
+    ),
+    help="Show every release's programmes [default: only the latest release's: programmes "
+    "last seen in an earlier release are left out, and counted].",
+)
 def portfolio(**options: object) -> None:
     """Check a portfolio and summarise it: ratings, conclusions, categories that fail most.
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
+from contextvars import ContextVar
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -16,6 +17,16 @@ from govcheck.report import FileError, RatingRef, Report, Run, Snapshot
 from govcheck.rule import SEVERITY_ORDER, Category, Severity
 
 SEVERITIES = tuple(s.value for s in reversed(SEVERITY_ORDER))
+
+#: Whether the portfolio shows every release's programmes (`govcheck portfolio --all-releases`)
+#: or, by default, only those of the latest release.
+ALL_RELEASES: ContextVar[bool] = ContextVar("govcheck_all_releases", default=False)
+
+
+def all_releases_option(ctx: Any, _param: Any, value: bool) -> None:
+    """The click callback of `--all-releases`: set for this command, reset when it ends."""
+    token = ALL_RELEASES.set(bool(value))
+    ctx.call_on_close(lambda: ALL_RELEASES.reset(token))
 
 
 class Frozen(BaseModel):
@@ -31,7 +42,9 @@ class ReferenceRating(Frozen):
 
 
 class Movement(Frozen):
-    """Change since the previous release (the last entry of the programme's history)."""
+    """Change since an earlier release: the previous one (the last entry of the programme's
+    history before its assessment date) or the first (its earliest entry with each figure: the
+    baseline the cost and schedule findings measure against)."""
 
     since: str
     rating_by: str = ""
@@ -77,6 +90,10 @@ class Row(Frozen):
     movement: Movement | None = None
     #: The IPA's rating at the previous release, if the history gives one.
     ipa_before: ReferenceRating | None = None
+    #: The assessment date: the release the figures are as at (for an import, its latest).
+    as_at: str = ""
+    #: Change since the first release, as the findings measure cost growth and slip.
+    first: Movement | None = None
 
     @property
     def optimism_gap(self) -> int:
@@ -100,6 +117,21 @@ class PortfolioSummary(Frozen):
     threshold: str
     agreement: Agreement | None
     optimistic: int
+    #: The latest release: the latest as-at date two or more programmes share; None if none do.
+    as_at: str | None = None
+    all_releases: bool = False
+    #: Programmes left out because they were last seen in an earlier release, worst first.
+    earlier: tuple[Row, ...] = ()
+    #: The baseline "same rating as the last release": the IPA's rating at the previous release
+    #: against the IPA's now, and govcheck's agreement on those same programmes.
+    baseline: Agreement | None = None
+    agreement_on_baseline_rows: Agreement | None = None
+
+    @property
+    def left_out(self) -> tuple[tuple[str, int], ...]:
+        """(as-at date, programmes) left out, latest date first."""
+        counts = Counter(r.as_at for r in self.earlier)
+        return tuple(sorted(counts.items(), reverse=True))
 
 
 # --------------------------------------------------------------------------------------------
@@ -133,13 +165,9 @@ def snapshots(report: Report) -> tuple[Snapshot | None, Snapshot | None]:
     return (max(earlier, key=lambda h: h.date) if earlier else None), (current[-1] if current else None)
 
 
-def movement(report: Report, ipa: ReferenceRating | None, sro: ReferenceRating | None) -> Movement | None:
-    """Rating, whole-life cost and planned end now against the previous release. Figures for
-    now come from the history's entry at the assessment date (an importer of annual releases
-    writes one); without it only the rating moves."""
-    before, current = snapshots(report)
-    if before is None:
-        return None
+def _compare(
+    before: Snapshot, current: Snapshot | None, ipa: ReferenceRating | None, sro: ReferenceRating | None
+) -> Movement:
     rating_by, rating_before, rating_now = "", None, None
     for now in (ipa, sro):
         earlier = _latest(before.ratings, now.by) if now else None
@@ -167,6 +195,30 @@ def movement(report: Report, ipa: ReferenceRating | None, sro: ReferenceRating |
         end_now=end_now,
         slip_days=_days(end_now, end_before) if end_now and end_before else None,
     )
+
+
+def movement(report: Report, ipa: ReferenceRating | None, sro: ReferenceRating | None) -> Movement | None:
+    """Rating, whole-life cost and planned end now against the previous release. Figures for
+    now come from the history's entry at the assessment date (an importer of annual releases
+    writes one); without it only the rating moves."""
+    before, current = snapshots(report)
+    return None if before is None else _compare(before, current, ipa, sro)
+
+
+def since_first(report: Report, ipa: ReferenceRating | None, sro: ReferenceRating | None) -> Movement | None:
+    """Rating, whole-life cost and planned end now against the first release that gives each:
+    the baseline the GMPP importer writes (first cost, first end date), and so what the cost
+    growth and milestone slip findings measure. `since` is the first earlier release."""
+    today = report.programme.assessment_date
+    earlier = sorted((h for h in report.programme.history if h.date < today), key=lambda h: h.date)
+    if not earlier:
+        return None
+    _, current = snapshots(report)
+    cost = next((h.whole_life_cost for h in earlier if h.whole_life_cost is not None), None)
+    end = next((h.planned_end_date for h in earlier if h.planned_end_date), None)
+    rated = next((h.ratings for h in earlier if h.ratings), ())
+    first = Snapshot(date=earlier[0].date, whole_life_cost=cost, planned_end_date=end, ratings=rated)
+    return _compare(first, current, ipa, sro)
 
 
 # --------------------------------------------------------------------------------------------
@@ -204,6 +256,8 @@ def row(report: Report) -> Row:
         sro_above_govcheck=_above(sro, report.rating.conclusion),
         movement=movement(report, ipa, sro),
         ipa_before=_latest(previous.ratings, "IPA") if previous else None,
+        as_at=report.programme.assessment_date,
+        first=since_first(report, ipa, sro),
         **report.by_severity(),
     )
 
@@ -218,8 +272,43 @@ def _distribution(ratings: list[str | None]) -> dict[str, int]:
     return {k: counts.get(k, 0) for k in reversed(SCALE)}
 
 
-def summary(run: Run) -> PortfolioSummary:
-    rows = sorted((row(r) for r in run.reports), key=worst_first)
+def latest_release(dates: Iterable[str]) -> str | None:
+    """The latest as-at date that two or more programmes share: a release describes many
+    programmes as at one date. None when no two share one (each assessed on its own)."""
+    counts = Counter(d for d in dates if d)
+    shared = [d for d, n in counts.items() if n > 1]
+    return max(shared) if shared else None
+
+
+def split_releases(rows: Iterable[Row], all_releases: bool) -> tuple[str | None, list[Row], list[Row]]:
+    """(latest release, rows shown, rows left out): by default programmes last seen before the
+    latest release are left out; programmes as at the latest release or later are shown."""
+    rows = list(rows)
+    as_at = latest_release(r.as_at for r in rows)
+    if as_at is None or all_releases:
+        return as_at, rows, []
+    return as_at, [r for r in rows if r.as_at >= as_at], [r for r in rows if r.as_at < as_at]
+
+
+def departments(rows: Iterable[Row]) -> dict[str, str]:
+    """Each department's spellings (MoD, MOD) to one: the commonest, then the first in order."""
+    spellings: dict[str, Counter[str]] = {}
+    for r in rows:
+        spellings.setdefault(r.department.strip().casefold(), Counter())[r.department] += 1
+    out = {}
+    for counts in spellings.values():
+        best = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+        out.update({spelling: best for spelling in counts})
+    return out
+
+
+def summary(run: Run, all_releases: bool | None = None) -> PortfolioSummary:
+    """The portfolio over the latest release's programmes (or every release's, with
+    `all_releases`, by default as `govcheck portfolio --all-releases` sets it)."""
+    every = sorted((row(r) for r in run.reports), key=worst_first)
+    everything = ALL_RELEASES.get() if all_releases is None else all_releases
+    as_at, rows, earlier = split_releases(every, everything)
+    shown = {r.source for r in rows}
     failing: Counter[str] = Counter()
     for r in rows:
         for category, sev in r.categories.items():
@@ -227,8 +316,10 @@ def summary(run: Run) -> PortfolioSummary:
                 failing[category] += 1
     order = [c.value for c in Category]
     categories = list(order)
-    categories += sorted({c for r in rows for c in r.categories if c not in order})
+    categories += sorted({c for r in every for c in r.categories if c not in order})
     rated = [(r.rating, r.ipa.rating) for r in rows if r.ipa]
+    with_before = [r for r in rows if r.ipa and r.ipa_before]
+    spelling = departments(every)
     return PortfolioSummary(
         rows=tuple(rows),
         errors=run.errors,
@@ -238,9 +329,18 @@ def summary(run: Run) -> PortfolioSummary:
         failing_categories=tuple(
             (c, failing.get(c, 0)) for c in sorted(categories, key=lambda c: (-failing.get(c, 0), c))
         ),
-        departments=tuple(sorted({r.department for r in rows}, key=str.casefold)),
+        departments=tuple(sorted(set(spelling.values()), key=str.casefold)),
         categories=tuple(categories),
         threshold=run.fail_on.value,
         agreement=agreement(rated) if rated else None,
         optimistic=sum(1 for r in rows if r.optimism_gap),
+        as_at=as_at,
+        all_releases=everything,
+        earlier=tuple(r for r in earlier if r.source not in shown),
+        baseline=agreement([(r.ipa_before.rating, r.ipa.rating) for r in with_before if r.ipa_before and r.ipa])
+        if with_before
+        else None,
+        agreement_on_baseline_rows=agreement([(r.rating, r.ipa.rating) for r in with_before if r.ipa])
+        if with_before
+        else None,
     )

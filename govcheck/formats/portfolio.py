@@ -67,6 +67,15 @@ COLUMNS: tuple[tuple[str, Any], ...] = (
     ("info", lambda r: r.info),
     ("evidence_gaps", lambda r: r.gaps),
     ("worst", lambda r: r.worst),
+    # The columns above measure change since the previous release; these, since the first, as
+    # the cost growth and milestone slip findings do.
+    ("as_at", lambda r: r.as_at),
+    ("first_release", lambda r: r.first.since if r.first else None),
+    (
+        "cost_growth_since_first",
+        lambda r: None if r.first is None or r.first.cost_growth is None else round(r.first.cost_growth, 4),
+    ),
+    ("slip_days_since_first", lambda r: r.first.slip_days if r.first else None),
 )
 HEADERS = (*(h for h, _ in COLUMNS), "error")
 
@@ -135,6 +144,7 @@ def render_xlsx(run: Run) -> bytes:
         ["govcheck", run.govcheck_version],
     ]
     agreement = data.agreement
+    about += [[label, text] for label, text in releases_lines(data)]
     if agreement is not None:
         about += [
             ["programmes with an IPA rating", agreement.n],
@@ -170,6 +180,13 @@ def _json(run: Run) -> dict[str, Any]:
         "ipa_ratings": data.ipa_ratings,
         "sro_ratings": data.sro_ratings,
         "agreement_with_ipa": agreement.model_dump() if agreement else None,
+        "baseline_same_as_last_release": data.baseline.model_dump() if data.baseline else None,
+        "agreement_with_ipa_on_baseline_programmes": (
+            data.agreement_on_baseline_rows.model_dump() if data.agreement_on_baseline_rows else None
+        ),
+        "as_at": data.as_at,
+        "all_releases": data.all_releases,
+        "left_out": [{"as_at": d, "programmes": n} for d, n in data.left_out],
         "failing_categories": dict(data.failing_categories),
         "fail_on": data.threshold,
     }
@@ -184,6 +201,26 @@ def moved(m: Movement | None) -> str:
     parts.append(f"{m.cost_growth:+.0%}" if m.cost_growth is not None else "-")
     parts.append(f"{m.slip_days:+d}d" if m.slip_days is not None else "-")
     return " ".join(parts)
+
+
+def releases_lines(data: PortfolioSummary) -> list[tuple[str, str]]:
+    """(label, text): which release the portfolio is as at, and what it leaves out and why."""
+    if data.as_at is None:
+        return []
+    if data.all_releases:
+        return [("as at", f"every release (latest {data.as_at}); each programme as at its own release")]
+    left = sum(n for _, n in data.left_out)
+    lines = [("as at", f"{data.as_at} (the latest release)")]
+    if left:
+        dates = ", ".join(f"{d}: {n}" for d, n in data.left_out)
+        lines.append(
+            (
+                "left out",
+                f"{left} {'programme' if left == 1 else 'programmes'} last seen in an earlier release "
+                f"({dates}); --all-releases shows them",
+            )
+        )
+    return lines
 
 
 def _terminal(run: Run) -> dict[str, Any]:
@@ -206,5 +243,19 @@ def _terminal(run: Run) -> dict[str, Any]:
 
 CSV = Format(name="csv", template="", context=lambda run: {}, suffix=".csv", document=render_csv)
 JSON = Format(name="portfolio-json", template="document.j2", context=_json, suffix=".json")
-TERMINAL = Format(name="portfolio", template="portfolio.j2", context=_terminal, suffix=".txt")
+def render_terminal(run: Run) -> str:
+    """The terminal summary, headed by the release it is as at and what it leaves out."""
+    from rich.markup import escape
+
+    from govcheck.templating import report_environment
+
+    context = _terminal(run)
+    text = report_environment().get_template("portfolio.j2").render(**context)
+    head = "".join(f"[bold]{label.capitalize()}[/]: {escape(t)}\n" for label, t in releases_lines(context["data"]))
+    return head + ("\n" if head else "") + text
+
+
+TERMINAL = Format(
+    name="portfolio", template="portfolio.j2", context=_terminal, suffix=".txt", document=render_terminal
+)
 XLSX = Format(name="xlsx", template="", context=lambda run: {}, suffix=".xlsx", document=render_xlsx)

@@ -125,7 +125,8 @@ def build(entries: tuple[Entry, ...], identifier: str) -> Description:
     ]
     sources = tuple(
         f"{e.release.path.name} {'column' if e.release.orientation == 'columns' else 'row'} "
-        f"{e.project.position} (as at {e.release.snapshot.isoformat()})"
+        f"{e.project.position} (as at {e.release.snapshot.isoformat()}, dated by its {e.release.dated_by}; "
+        f"department as published: {e.project.department_as_published or e.project.department})"
         for e in entries
     )
     return Description(identifier, data, sources, tuple(dict.fromkeys(notes)))

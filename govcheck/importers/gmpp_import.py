@@ -13,18 +13,14 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from govcheck.importers import departments
 from govcheck.importers.gmpp_build import build, slug
 from govcheck.importers.gmpp_cells import clip
+from govcheck.importers.gmpp_dating import OVERRIDE, date_release, fiscal_year_of
 from govcheck.importers.gmpp_layout import Layout, detect
 from govcheck.importers.gmpp_match import Entry, Problem, follow
 from govcheck.importers.gmpp_read import UnreadableFile, read_release
-from govcheck.importers.gmpp_release import (
-    Release,
-    fiscal_year,
-    is_five_point,
-    read_snapshots,
-    snapshot_date,
-)
+from govcheck.importers.gmpp_release import Release, is_five_point, read_snapshots
 from govcheck.importers.gmpp_write import render, write
 
 EXIT_OK = 0
@@ -75,14 +71,31 @@ def run(
         problems.extend(skipped)
         releases.append(release)
     unique: list[Release] = []
-    for release in sorted(releases, key=lambda r: (r.snapshot, r.path.name, r.label)):
+    # Two releases as at one date: the one dated by the stronger evidence is imported (then the
+    # first by file name); the other is named, with what dated each, and each of its rows is
+    # reported as not imported (and counted in the summary). An input problem: exit code 2.
+    order = sorted(releases, key=lambda r: (r.snapshot, r.dating_rank, r.path.name, r.label))
+    for release in order:
         clash = next((r for r in unique if r.snapshot == release.snapshot), None)
         if clash is None:
             unique.append(release)
             continue
+        date = release.snapshot.isoformat()
+        same = " and holds the same projects" if release.projects == clash.projects else ""
         say(
-            f"govcheck: {release.label}: a release as at {release.snapshot.isoformat()} is already given "
-            f"({clash.label}); not imported"
+            f"govcheck: {release.label}: a release as at {date} is already given ({clash.label}, dated by "
+            f"its {clash.dated_by}){same}; {release.label} was dated by its {release.dated_by}; its "
+            f"{len(release.projects)} rows are not imported (listed below); if it is another release, "
+            f"give --snapshot {release.path.name}=YYYY-MM-DD"
+        )
+        problems.extend(
+            Problem(
+                release.label,
+                p.position,
+                p.name,
+                f"not imported: its release is dated {date}, as is {clash.label}",
+            )
+            for p in release.projects
         )
         failed = True
     releases = unique
@@ -108,6 +121,7 @@ def run(
         say(f"govcheck: {p.line()}")
     for p in sorted(unsure, key=lambda p: (p.label, p.position)):
         say(f"govcheck: {p.line()}")
+    _report_departments(releases, say)
     imported = sum(len(t) for t in tracks)
     say(
         f"govcheck: imported {len(descriptions)} projects from {imported} rows of {len(releases)} "
@@ -143,6 +157,7 @@ def _release(
             "a rating, dates or costs)"
         )
     layout, sheet_name = max(found, key=lambda f: len(f[0].records))
+    sheet = next(s for s in sheets if s.name == sheet_name)
     label = str(path) if len(sheets) == 1 else f"{path}[{sheet_name}]"
     for other, name in found:
         if name != sheet_name:
@@ -153,18 +168,29 @@ def _release(
     _report_ignored(label, layout, say)
     projects, skipped = read_snapshots(layout)
     five = is_five_point(layout, projects)
-    year = fiscal_year(layout, path, [p.gmpp_id for p in projects if p.gmpp_id])
+    ids = [p.gmpp_id for p in projects if p.gmpp_id]
+    dating, undecided = date_release(sheet, layout, path, ids, five)
     if override is not None:
-        snapshot = override
-        year = year if year is not None else (override.year if override.month >= 4 else override.year - 1)
-    elif year is None:
+        snapshot, year, rank = override, fiscal_year_of(override), OVERRIDE
+        dated_by = f"--snapshot {path.name}={override.isoformat()}"
+        if dating is not None and dating.snapshot != override:
+            dated_by += f" (the release itself says {dating.snapshot.isoformat()}, by {dating.reason})"
+    elif dating is None:
+        why = f" ({'; '.join(undecided)})" if undecided else ""
         raise UnreadableFile(
-            "cannot tell which financial year the release is for (no year in its budget headers, "
-            "its file name or its IDs); name the file after the year, e.g. gmpp_2024_25.csv, "
-            "or give --snapshot NAME=YYYY-MM-DD"
+            "cannot tell which financial year the release is for, nor the date it is as at (no "
+            "quarter label such as '25/26 Q4' or 'as at' date in its cells, no year in its file "
+            f"name, budget headers or IDs{why}); "
+            "name the file after the year, e.g. gmpp_2024_25.csv, or give --snapshot NAME=YYYY-MM-DD"
         )
     else:
-        snapshot = snapshot_date(year, layout, five)
+        snapshot, year, rank, dated_by = dating.snapshot, dating.fiscal_year, dating.rank, dating.reason
+        if dating.conflicts or undecided:
+            say(
+                f"govcheck: {label}: dated {snapshot.isoformat()} by its {dated_by}; "
+                + "; ".join([*dating.conflicts, *undecided])
+                + ": check, or give --snapshot"
+            )
     release = Release(
         path=path,
         label=label,
@@ -172,10 +198,26 @@ def _release(
         fiscal_year=year,
         snapshot=snapshot,
         five_point=five,
-        has_ids=any(p.gmpp_id for p in projects),
+        has_ids=bool(ids),
         projects=tuple(projects),
+        dated_by=dated_by,
+        dating_rank=rank,
     )
     return release, [Problem(label, s.position, s.name, s.reason) for s in skipped]
+
+
+def _report_departments(releases: list[Release], say: Callable[[str], None]) -> None:
+    """Name each department spelling not in the table: it is written as published."""
+    unknown: dict[str, int] = {}
+    for release in releases:
+        for p in release.projects:
+            if departments.lookup(p.department_as_published) is None:
+                unknown[p.department_as_published] = unknown.get(p.department_as_published, 0) + 1
+    for spelling, count in sorted(unknown.items()):
+        say(
+            f"govcheck: department {spelling!r} ({count} row{'s' if count != 1 else ''}) is not in the table "
+            "of departments (govcheck/importers/departments.py); written as published"
+        )
 
 
 def _report_ignored(label: str, layout: Layout, say: Callable[[str], None]) -> None:
@@ -196,6 +238,8 @@ def _identifiers(tracks: list[tuple[Entry, ...]]) -> list[str]:
     for i in order:
         latest = tracks[i][-1].project
         ident_id = next((e.project.gmpp_id for e in reversed(tracks[i]) if e.project.gmpp_id), None)
+        # Without an ID: a slug of the department's one name (so a spelling that drifts between
+        # releases never renames the file) and the project's name.
         base = ident_id or slug(latest.department, latest.name)
         ident, n = base, 1
         while ident.lower() in taken:

@@ -64,6 +64,15 @@ _COMPILED = tuple(
 MAX_FIELD_ROWS = 500
 MONEY_FIELDS = ("annual_budget", "annual_forecast", "whole_life_cost", "benefits")
 _YEAR = re.compile(r"\b(?:fy\s*)?((?:19|20)\d{2})\s*[/-]\s*(?:(?:19|20)?(\d{2}))\b")
+# A header's price base: never a release's date.
+PRICE_BASE = re.compile(
+    r"(?:\bpresented\s+)?(?:\b(?:in|at)\s+)?(?:\bfy\s*)?\b(?:19|20)\d{2}\s*[/-]\s*(?:19|20)?\d{2}\s*"
+    r"(?:real\s+|constant\s+|cash\s+)?(?:terms|prices)\b"
+    r"|\b(?:real|constant)\s+(?:terms|prices)\s*[(,:]?\s*(?:price\s+base\s*(?:year)?\s*:?\s*)?"
+    r"(?:19|20)\d{2}\s*[/-]\s*(?:19|20)?\d{2}"
+    r"|\bprice[- ]?base\s*(?:year)?\s*:?\s*(?:19|20)\d{2}\s*[/-]\s*(?:19|20)?\d{2}",
+    re.I,
+)
 _REAL = re.compile(r"\b(?:in\s+)?(\d{4}\s*[/-]\s*\d{2,4})?\s*(real|constant)\s+(?:terms|prices)", re.I)
 
 
@@ -91,6 +100,7 @@ class Layout:
     fiscal_year: int | None  # first calendar year of the financial year named in the headers
     ignored: tuple[tuple[int, str], ...]  # (position, header) not recognised
     records: tuple[Record, ...]
+    header_at: int = 0  # 0-based index of the header row (or column, for projects as columns)
 
 
 def normalise_header(text: str) -> tuple[str, str]:
@@ -126,7 +136,9 @@ def _scale(full: str) -> Decimal:
 def _prices(full: str) -> str | None:
     m = _REAL.search(full)
     if not m:
-        return None
+        base = PRICE_BASE.search(full)
+        year = re.search(r"(?:19|20)\d{2}\s*[/-]\s*(?:19|20)?\d{2}", base[0]) if base else None
+        return f"in {year[0].replace(' ', '')} prices" if year else None
     return f"in {m[1].replace(' ', '')} real prices" if m[1] else "in real terms"
 
 
@@ -201,16 +213,18 @@ def detect(sheet: Sheet) -> Layout | None:
         fiscal_year=_fiscal_year(headers, found),
         ignored=tuple((i + 1, h) for i, h in sorted(ignored)),
         records=records,
+        header_at=at,
     )
 
 
 def _fiscal_year(headers: list[str], found: dict[str, list[int]]) -> int | None:
     """The financial year the release's in-year figures are for, from the budget and forecast
-    headers only (narrative headers are not trusted)."""
+    headers only (narrative headers are not trusted), never from a price base ("Presented in
+    2024/25 Real Prices")."""
     years: list[int] = []
     for field in ("annual_budget", "annual_forecast"):
         for i in found.get(field, []):
-            m = _YEAR.search(normalise_header(headers[i])[1])
+            m = _YEAR.search(normalise_header(PRICE_BASE.sub(" ", headers[i]))[1])
             if m and (int(m[1]) + 1) % 100 == int(m[2]):
                 years.append(int(m[1]))
     return max(years) if years else None

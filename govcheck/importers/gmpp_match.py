@@ -25,18 +25,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from govcheck.importers import departments
 from govcheck.importers.gmpp_release import Release, Snapshot
 
-_FAMILIES = {
-    "DH": ("DH", "DOH", "DHSC", "DOHCAPITAL", "DOHNONCAPITAL", "DEPARTMENTOFHEALTH"),
-    "BEIS": ("BIS", "DECC", "BEIS", "DESNZ", "DSIT"),
-    "MHCLG": ("DCLG", "MHCLG", "DLUHC"),
-    "FCDO": ("FCO", "DFID", "FCDO"),
-    "DBT": ("DIT", "DBT"),
-}
-_FAMILY_OF = {alias: family for family, aliases in _FAMILIES.items() for alias in aliases}
 _DROP = {"the", "programme", "program", "project", "and", "of", "for"}
 SIMILAR = 0.8
+LIKELY = 0.5  # words shared by names reported as a possible missed link (not matched)
 FUZZY_LIMIT = 5_000  # above this many earlier projects in a family, names must match exactly
 
 
@@ -80,8 +74,13 @@ class Problem:
 
 
 def department_family(department: str) -> str:
-    key = re.sub(r"[^A-Z]", "", department.upper())
-    return _FAMILY_OF.get(key, key)
+    """The family of a department (one table: govcheck.importers.departments)."""
+    return departments.family(department)
+
+
+def _dept(p: Snapshot) -> str:
+    published = p.department_as_published or p.department
+    return published if published == p.department else f"{published}, now {p.department}"
 
 
 def name_key(name: str) -> str:
@@ -104,6 +103,8 @@ def follow(releases: list[Release]) -> tuple[list[tuple[Entry, ...]], list[Probl
         claimed: set[int] = set()
         seen_ids: dict[str, int] = {}
         index = _Index(tracks)
+        earlier = len(tracks)
+        fresh: list[tuple[Snapshot, _Track]] = []
         for project in release.projects:
             if project.gmpp_id and project.gmpp_id in seen_ids:
                 dropped.append(
@@ -124,9 +125,68 @@ def follow(releases: list[Release]) -> tuple[list[tuple[Entry, ...]], list[Probl
             if track is None:
                 track = _Track(order=len(tracks))
                 tracks.append(track)
+                if doubt is None:
+                    fresh.append((project, track))
             track.add(Entry(release, project))
             claimed.add(track.order)
+        ended = [t for t in tracks[:earlier] if t.order not in claimed]
+        for project, _ in fresh:
+            missed = _missed_link(project, ended)
+            if missed:
+                unsure.append(Problem(release.label, project.position, project.name, missed))
     return [tuple(t.entries) for t in tracks], dropped, unsure
+
+
+def _acronyms(words: list[str]) -> set[str]:
+    """Initials of each run of two to eight consecutive words ("courts tribunals service": "cts")."""
+    plain = [w for w in words if len(w) > 1]
+    return {
+        "".join(w[0] for w in plain[i:j])
+        for i in range(len(plain))
+        for j in range(i + 2, min(len(plain), i + 8) + 1)
+    }
+
+
+def _near(a: str, b: str) -> str | None:
+    """Why two different name keys are probably one project's, or None."""
+    x, y = a.split(), b.split()
+    sx, sy = set(x), set(y)
+    shared = sx & sy
+    small, large = (sx, sy) if len(sx) <= len(sy) else (sy, sx)
+    if len(small) >= 2 and small <= large:
+        return "one name is the other with words added"
+    for short, long_words, long_set in ((sx, y, sy), (sy, x, sx)):
+        spelled = {w for w in short - long_set if len(w) >= 3} & _acronyms(long_words)
+        if spelled and (short - long_set) <= spelled | {"s"}:
+            return f"{sorted(spelled)[0].upper()!r} spells out words of the other name"
+    if len(shared) >= 2 and len(shared) / len(sx | sy) >= LIKELY:
+        return f"{len(shared) / len(sx | sy):.0%} of words shared"
+    return None
+
+
+def _missed_link(project: Snapshot, ended: list[_Track]) -> str | None:
+    """A project that starts afresh, and an earlier one not in this release with a nearly
+    identical name in the same department family: probably one project, not linked."""
+    key = name_key(project.name)
+    family = department_family(project.department)
+    found: list[tuple[_Track, str]] = []
+    for t in ended:
+        if t.family != family or t.key == key or not t.key:
+            continue
+        if project.gmpp_id and t.ids and project.gmpp_id not in t.ids:
+            continue  # different GMPP IDs: different projects
+        why = _near(key, t.key)
+        if why:
+            found.append((t, why))
+    if not found:
+        return None
+    t, why = max(found, key=lambda f: (f[0].last.release.snapshot, -f[0].order))
+    e = t.last
+    return (
+        f"not linked, possibly the same project as {e.release.label}:{e.project.position} "
+        f"({e.project.name}, {_dept(e.project)}), last seen as at {e.release.snapshot.isoformat()} "
+        f"({why}): check"
+    )
 
 
 class _Index:
@@ -157,7 +217,7 @@ def _find(project: Snapshot, index: _Index, claimed: set[int]) -> tuple[_Track |
 
     def was(t: _Track) -> str:
         e = t.last
-        return f"{e.release.label}:{e.project.position} ({e.project.name}, {e.project.department})"
+        return f"{e.release.label}:{e.project.position} ({e.project.name}, {_dept(e.project)})"
 
     same_name = [t for t in index.by_key.get(key, []) if available(t)]
     same_family = [t for t in same_name if t.family == family]

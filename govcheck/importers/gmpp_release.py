@@ -1,17 +1,8 @@
 """A GMPP release as projects: each record read into a `Snapshot`, the release dated.
 
-The snapshot date of a release (the date its ratings and figures are as at):
-
-1. its financial year comes from the year named in the in-year budget or forecast headers
-   ("2013/2014 Budget"), else from the file name ("gmpp_2022_23.csv"), else from the latest
-   entry quarter in its GMPP IDs ("MOD_0135_2223-Q1" is 2022-23). Narrative headers are not
-   read (2022-23's names 2021/22);
-2. releases with projects as rows that publish the SRO's own rating or only three-point
-   ratings (2021-22 on) are as at 31 March, the year's end (quarter 4); the others (projects
-   as columns, or five-point ratings without the SRO's: the annual reports of 2013 to 2019)
-   are as at 30 September of the financial year's first calendar year.
-
-`--snapshot NAME=YYYY-MM-DD` on the command line overrides both.
+How a release is dated (quarter labels in its cells, then snapshot wording, then its file
+name, then its budget headers, then its IDs; never a price-base year) is in
+`govcheck.importers.gmpp_dating`. `--snapshot NAME=YYYY-MM-DD` overrides it.
 """
 
 from __future__ import annotations
@@ -22,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from govcheck.importers.departments import canonical
 from govcheck.importers.gmpp_cells import (
     Value,
     clip,
@@ -44,7 +36,7 @@ class Snapshot:
     position: int
     gmpp_id: str | None
     name: str
-    department: str
+    department: str  # the one name of the department (govcheck.importers.departments)
     category: Value[str]
     description: Value[str]
     start: Value[dt.date]
@@ -57,6 +49,7 @@ class Snapshot:
     whole_life_cost: Value[Decimal]
     benefits: Value[Decimal]
     notes: tuple[str, ...]
+    department_as_published: str = ""  # the release's own spelling ("MoD", "DoH Non Capital")
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +62,8 @@ class Release:
     five_point: bool
     has_ids: bool
     projects: tuple[Snapshot, ...]
+    dated_by: str = ""  # the evidence that dated it, e.g. "quarter label '25/26 Q4' in 189 cells"
+    dating_rank: int = 0  # gmpp_dating.EVIDENCE index of that evidence: lower is stronger
 
     @property
     def title(self) -> str:
@@ -150,7 +145,8 @@ def _snapshot(
         position=position,
         gmpp_id=normalise_id(raw_id) if raw_id.strip() and not cell("gmpp_id").formula else None,
         name=name.value or "",
-        department=department,
+        department=canonical(department),
+        department_as_published=" ".join(department.split()),
         category=parse_name(cell("category").text),
         description=parse_text(cell("description").text),
         start=parse_date(cell("start_date").text, formula=cell("start_date").formula),
@@ -164,31 +160,6 @@ def _snapshot(
         benefits=money["benefits"],
         notes=tuple(notes),
     )
-
-
-_FILE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})[_ .-]+(\d{2})(?!\d)")
-_ID_QUARTER = re.compile(r"_(\d{2})(\d{2})-Q[1-4]\b")
-
-
-def fiscal_year(layout: Layout, path: Path, ids: list[str]) -> int | None:
-    if layout.fiscal_year is not None:
-        return layout.fiscal_year
-    m = _FILE_YEAR.search(path.stem)
-    if m and (int(m[1]) + 1) % 100 == int(m[2]):
-        return int(m[1])
-    quarters = [
-        2000 + int(q[1])
-        for q in (_ID_QUARTER.search(i) for i in ids)
-        if q and (int(q[1]) + 1) % 100 == int(q[2])
-    ]
-    return max(quarters) if quarters else None
-
-
-def snapshot_date(year: int, layout: Layout, five_point: bool) -> dt.date:
-    year_end = layout.orientation == "rows" and (
-        not five_point or any(c.field == "sro_rating" for c in layout.columns)
-    )
-    return dt.date(year + 1, 3, 31) if year_end else dt.date(year, 9, 30)
 
 
 def is_five_point(layout: Layout, projects: list[Snapshot]) -> bool:

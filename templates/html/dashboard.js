@@ -4,54 +4,123 @@
   var form = document.getElementById("filters");
   if (!table || !form) { return; }
   var body = table.tBodies[0];
-  var rows = Array.prototype.slice.call(body.rows);
-  var heat = document.querySelectorAll("tr[data-heat]");
   var count = document.getElementById("shown");
-  var fields = ["department", "rating", "category"];
+  var heatBody = document.querySelector("table.heatmap tbody");
+  var heat = {};
+  if (heatBody) {
+    Array.prototype.forEach.call(heatBody.rows, function (row) { heat[row.dataset.heat] = row; });
+  }
+  // One entry per programme: its row, its detail row, its first place, and sort keys computed
+  // once per column the first time that column is sorted.
+  var entries = [];
+  Array.prototype.forEach.call(body.rows, function (row) {
+    if (row.classList.contains("detail")) {
+      entries[entries.length - 1].detail = row;
+      return;
+    }
+    entries.push({
+      row: row, detail: null, heat: heat[row.dataset.key] || null,
+      order: Number(row.dataset.order), toggle: row.querySelector("details"), keys: {}
+    });
+  });
+  var byToggle = new Map();
+  entries.forEach(function (e) { if (e.toggle) { byToggle.set(e.toggle, e); } });
+
+  // A detail row's content waits in a <template> until the row is first opened: inert, it
+  // costs nothing when rows are sorted.
+  function showDetail(e) {
+    if (!e.detail) { return; }
+    var open = !e.row.hidden && !!(e.toggle && e.toggle.open);
+    if (open) {
+      var cell = e.detail.cells[0];
+      var template = cell.querySelector("template");
+      if (template) { cell.appendChild(template.content); cell.removeChild(template); }
+    }
+    e.detail.hidden = !open;
+  }
 
   function filter() {
-    var want = {};
-    fields.forEach(function (f) { want[f] = form.elements[f].value; });
-    var shown = {};
+    var f = form.elements;
+    var asAt = f.as_at ? f.as_at.value : "";
+    var dept = f.department.value, rating = f.rating.value, category = f.category.value;
     var n = 0;
-    rows.forEach(function (row) {
-      var ok = (!want.department || row.dataset.department === want.department) &&
-        (!want.rating || row.dataset.rating === want.rating) &&
-        (!want.category || (" " + row.dataset.categories + " ").indexOf(" " + want.category + " ") >= 0);
-      row.hidden = !ok;
-      if (ok) { shown[row.dataset.key] = true; n += 1; }
+    entries.forEach(function (e) {
+      var d = e.row.dataset;
+      var ok = (!dept || d.department === dept) &&
+        (!rating || d.rating === rating) &&
+        (!category || (" " + d.categories + " ").indexOf(" " + category + " ") >= 0) &&
+        (!asAt || (asAt === "current" ? d.current === "1" : d.asAt === asAt));
+      e.row.hidden = !ok;
+      showDetail(e);
+      if (e.heat) { e.heat.hidden = !ok; }
+      if (ok) { n += 1; }
     });
-    Array.prototype.forEach.call(heat, function (row) { row.hidden = !shown[row.dataset.heat]; });
-    count.textContent = n + " of " + rows.length;
+    count.textContent = n + " of " + entries.length;
   }
 
-  function value(row, index) {
-    var cell = row.cells[index];
-    if (cell.dataset.value !== undefined) { return Number(cell.dataset.value); }
-    return (cell.dataset.text !== undefined ? cell.dataset.text : cell.textContent).trim().toLowerCase();
+  function key(cell) {
+    var v = cell.getAttribute("data-value");
+    if (v !== null) { return v === "" ? null : Number(v); }
+    var t = cell.getAttribute("data-text");
+    t = (t !== null ? t : cell.textContent).trim().toLowerCase();
+    return t === "" || t === "n/a" || t === "none" ? null : t;
   }
 
-  function sort(button) {
-    var th = button.parentNode;
+  // Missing values (null) go last in both directions; ties keep the worst-first order.
+  function sort(th) {
     var index = th.cellIndex;
+    var col = th.dataset.col;
     var ascending = th.getAttribute("aria-sort") !== "ascending";
+    var dir = ascending ? 1 : -1;
+    if (!entries.length || !(col in entries[0].keys)) {
+      entries.forEach(function (e) { e.keys[col] = key(e.row.cells[index]); });
+    }
     Array.prototype.forEach.call(table.tHead.rows[0].cells, function (c) { c.removeAttribute("aria-sort"); });
     th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
-    rows.sort(function (a, b) {
-      var x = value(a, index), y = value(b, index);
-      var c = x < y ? -1 : x > y ? 1 : Number(a.dataset.order) - Number(b.dataset.order);
-      return ascending ? c : -c;
+    entries.sort(function (a, b) {
+      var x = a.keys[col], y = b.keys[col];
+      if (x === null || y === null) {
+        return x === y ? a.order - b.order : (x === null ? 1 : -1);
+      }
+      return x < y ? -dir : x > y ? dir : a.order - b.order;
     });
-    rows.forEach(function (row) { body.appendChild(row); });
+    var rows = document.createDocumentFragment();
+    var heats = document.createDocumentFragment();
+    entries.forEach(function (e) {
+      rows.appendChild(e.row);
+      if (e.detail) { rows.appendChild(e.detail); }
+      if (e.heat) { heats.appendChild(e.heat); }
+    });
+    body.appendChild(rows);
+    if (heatBody) { heatBody.appendChild(heats); }
+  }
+
+  // Columns: hide or show each; the detail rows span what is shown.
+  var cols = {};
+  Array.prototype.forEach.call(table.querySelectorAll("col[data-col]"), function (c) { cols[c.dataset.col] = c; });
+  function columns() {
+    var hidden = 0;
+    Array.prototype.forEach.call(form.querySelectorAll("input[name=column]"), function (box) {
+      var col = cols[box.value];
+      if (col) { col.classList.toggle("collapsed", !box.checked); }
+      if (!box.checked) { hidden += 1; }
+    });
+    table.classList.toggle("some-hidden", hidden > 0);
   }
 
   form.hidden = false;
-  form.addEventListener("change", filter);
+  form.addEventListener("change", function (event) {
+    if (event.target && event.target.name === "column") { columns(); } else { filter(); }
+  });
   form.addEventListener("submit", function (e) { e.preventDefault(); });
-  form.addEventListener("reset", function () { window.setTimeout(filter, 0); });
+  form.addEventListener("reset", function () { window.setTimeout(function () { filter(); columns(); }, 0); });
+  table.addEventListener("toggle", function (event) {
+    var e = byToggle.get(event.target);
+    if (e) { showDetail(e); }
+  }, true);
   Array.prototype.forEach.call(table.querySelectorAll("th button[data-sort]"), function (b) {
     b.disabled = false;
-    b.addEventListener("click", function () { sort(b); });
+    b.addEventListener("click", function () { sort(b.parentNode); });
   });
   filter();
 })();
