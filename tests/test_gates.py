@@ -30,7 +30,11 @@ def test_every_rule_that_applies_at_the_gate_bears_on_a_question(gate: int) -> N
 @pytest.mark.parametrize("gate", sorted(GATE_NAMES))
 def test_each_gate_asks_about_all_five_cases(gate: int) -> None:
     assert {q.area.value for q in GATES.by_gate[gate].questions} == {
-        "strategic", "economic", "commercial", "financial", "management"
+        "strategic",
+        "economic",
+        "commercial",
+        "financial",
+        "management",
     }
 
 
@@ -69,7 +73,9 @@ def test_an_unknown_rule_is_a_located_error(tmp_path: Path) -> None:
     directory = _gate_file(tmp_path, GOOD % ("objectives-mising", "objectives"))
     with pytest.raises(RuleError) as err:
         load_gates(directory, RULE_IDS)
-    assert "no rule 'objectives-mising' in the catalogue; did you mean 'objectives-missing'?" in str(err.value)
+    assert "no rule 'objectives-mising' in the catalogue; did you mean 'objectives-missing'?" in str(
+        err.value
+    )
     assert err.value.line == 10
 
 
@@ -81,8 +87,10 @@ def test_an_unknown_field_is_a_located_error(tmp_path: Path) -> None:
 
 
 def test_a_gate_in_the_wrong_file_is_an_error(tmp_path: Path) -> None:
-    directory = _gate_file(tmp_path, (GOOD % ("objectives-missing", "objectives")).replace("gate: 3", "gate: 2"))
-    with pytest.raises(RuleError, match="gate 2 is in a file named gate-3.yaml"):
+    directory = _gate_file(
+        tmp_path, (GOOD % ("objectives-missing", "objectives")).replace("gate: 3", "gate: 2")
+    )
+    with pytest.raises(RuleError, match=r"gate 2 is in a file named gate-3\.yaml"):
         load_gates(directory, RULE_IDS)
 
 
@@ -91,7 +99,9 @@ def test_described_field_follows_lists_and_stated_absence() -> None:
     import datetime as dt
 
     base["assessment_date"] = dt.date(2026, 1, 1)
-    p = Programme.model_validate({**base, "parties": [{"name": "A", "role": "customer", "commitment": "committed"}]})
+    p = Programme.model_validate(
+        {**base, "parties": [{"name": "A", "role": "customer", "commitment": "committed"}]}
+    )
     assert described_field(p, "parties.commitment")
     assert not described_field(p, "parties.needs_assessed")
     assert not described_field(p, "business_case.stage")

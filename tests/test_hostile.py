@@ -363,7 +363,7 @@ def test_markup_in_names_comes_through_literally(tmp_path: Path) -> None:
     assert len(headings) == 1, headings
     assert _unescape_markdown(headings[0]) == f"# {MARKUP_NAME}"
     columns = None  # unescaped pipes in the current table's header row: every row must have as many
-    for previous, line in zip(["", *md_lines], md_lines):
+    for previous, line in zip(["", *md_lines[:-1]], md_lines, strict=True):
         pipes = len(re.findall(r"(?<!\\)\|", line))
         if line.startswith("|") and not previous.strip():
             columns = pipes  # a table the report itself opens, after a blank line

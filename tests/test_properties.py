@@ -79,7 +79,9 @@ ODD_TEXT = [
 ]
 
 # `unknown` is "not described": a required text or name written so is refused (it has its own tests).
-names = st.one_of(st.text(min_size=1, max_size=30), st.sampled_from(ODD_TEXT)).filter(lambda s: s != "unknown")
+names = st.one_of(st.text(min_size=1, max_size=30), st.sampled_from(ODD_TEXT)).filter(
+    lambda s: s != "unknown"
+)
 texts = st.one_of(names, st.text(min_size=1, max_size=300).filter(lambda s: s != "unknown"))
 flags = st.booleans()
 counts = st.one_of(st.integers(0, 20), st.integers(0, 10_000_000))

@@ -19,21 +19,43 @@ REVIEW_THEN = {
     "date": D(2025, 1, 20),
     "rating": "Amber",
     "recommendations": [
-        {"text": "Re-plan the data migration", "status": "open", "priority": "essential", "due": D(2025, 5, 30)},
-        {"text": "Appoint a benefits owner", "status": "open", "priority": "recommended", "due": D(2025, 9, 1)},
+        {
+            "text": "Re-plan the data migration",
+            "status": "open",
+            "priority": "essential",
+            "due": D(2025, 5, 30),
+        },
+        {
+            "text": "Appoint a benefits owner",
+            "status": "open",
+            "priority": "recommended",
+            "due": D(2025, 9, 1),
+        },
     ],
 }
 REVIEW_NOW = {
     **REVIEW_THEN,
     "recommendations": [
-        {"text": "Re-plan the data migration", "status": "in_progress", "priority": "essential",
-         "owner": "Programme director", "due": D(2025, 5, 30)},
-        {"text": "Appoint a benefits owner", "status": "closed", "priority": "recommended",
-         "due": D(2025, 9, 1), "closed_on": D(2025, 4, 2)},
+        {
+            "text": "Re-plan the data migration",
+            "status": "in_progress",
+            "priority": "essential",
+            "owner": "Programme director",
+            "due": D(2025, 5, 30),
+        },
+        {
+            "text": "Appoint a benefits owner",
+            "status": "closed",
+            "priority": "recommended",
+            "due": D(2025, 9, 1),
+            "closed_on": D(2025, 4, 2),
+        },
     ],
 }
 PART_TIME = {"leadership": {"sro": {"time_commitment": "part_time"}}}
-NO_OWNERS = {"risk_management": {"risks": [{"title": "Supplier failure", "owner": None, "mitigation": "Escrow"}]}}
+NO_OWNERS = {
+    "risk_management": {"risks": [{"title": "Supplier failure", "owner": None, "mitigation": "Escrow"}]}
+}
 
 
 def write(tmp_path: Path, name: str, patch: dict[str, Any]) -> Path:
@@ -44,7 +66,11 @@ def write(tmp_path: Path, name: str, patch: dict[str, Any]) -> Path:
 
 
 def pair(tmp_path: Path) -> tuple[Path, Path]:
-    then = write(tmp_path, "then.yaml", {"assessment_date": D(2025, 3, 31), "gateway_reviews": [REVIEW_THEN], **PART_TIME})
+    then = write(
+        tmp_path,
+        "then.yaml",
+        {"assessment_date": D(2025, 3, 31), "gateway_reviews": [REVIEW_THEN], **PART_TIME},
+    )
     now = write(tmp_path, "now.yaml", {"gateway_reviews": [REVIEW_NOW], **NO_OWNERS})
     return then, now
 
@@ -70,19 +96,25 @@ def test_since_reports_new_resolved_and_persisting_findings_and_recommendations(
     assert since["previous"]["assessment_date"] == "2025-03-31"
     changed = {c["field"] for c in since["changes"]}
     assert "leadership.sro.time_commitment" in changed
-    assert "gateway_reviews[3].recommendations[Appoint a benefits owner].status" not in changed  # items named by text
+    assert (
+        "gateway_reviews[3].recommendations[Appoint a benefits owner].status" not in changed
+    )  # items named by text
     assert any(c.startswith("gateway_reviews[") and c.endswith(".status") for c in changed)
 
 
 def test_the_annex_lists_the_last_reviews_recommendations(tmp_path: Path) -> None:
     _, now = pair(tmp_path)
     code, out, _ = check_json(str(now))
+    assert code == 0  # an overdue recommendation is medium: below the default --fail-on high
     progress = out[0]["review_progress"]
     assert (progress["gate"], progress["open"], progress["overdue"]) == (3, 1, 1)
     assert [r["overdue"] for r in progress["recommendations"]] == [True, False]
     markdown = run_cli("check", str(now), "-f", "markdown").stdout
     assert "## Annex: progress on the recommendations of the gate 3 review (20 January 2025)" in markdown
-    assert "| Re-plan the data migration | essential | Programme director | 2025-05-30 | in progress, **overdue** |" in markdown
+    assert (
+        "| Re-plan the data migration | essential | Programme director | 2025-05-30 "
+        "| in progress, **overdue** |" in markdown
+    )
 
 
 def test_since_also_reads_in_the_terminal_and_markdown(tmp_path: Path) -> None:
@@ -100,7 +132,9 @@ def test_since_needs_one_file_and_a_valid_previous_description(tmp_path: Path) -
     two = run_cli("check", str(now), str(now), "--since", str(then))
     assert two.returncode == 2 and two.stderr.count("\n") == 1 and "give one file" in two.stderr
     broken = tmp_path / "broken.yaml"
-    broken.write_text(then.read_text(encoding="utf-8").replace("assessment_date: 2025-03-31", "assessment_date: soon"))
+    broken.write_text(
+        then.read_text(encoding="utf-8").replace("assessment_date: 2025-03-31", "assessment_date: soon")
+    )
     bad = run_cli("check", str(now), "--since", str(broken))
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
     assert f"{broken}:" in bad.stderr and "assessment_date" in bad.stderr
@@ -113,8 +147,17 @@ def test_since_needs_one_file_and_a_valid_previous_description(tmp_path: Path) -
 
 
 def test_an_overdue_critical_recommendation_blocks_the_gate(tmp_path: Path) -> None:
-    review = {**REVIEW_THEN, "recommendations": [
-        {"text": "Secure the funding for phase two", "status": "open", "priority": "critical", "due": D(2025, 3, 1)}]}
+    review = {
+        **REVIEW_THEN,
+        "recommendations": [
+            {
+                "text": "Secure the funding for phase two",
+                "status": "open",
+                "priority": "critical",
+                "due": D(2025, 3, 1),
+            }
+        ],
+    }
     path = write(tmp_path, "p.yaml", {"gateway_reviews": [review]})
     code, out, _ = check_json(str(path))
     readiness = out[0]["readiness"]
@@ -128,6 +171,7 @@ def test_an_overdue_critical_recommendation_blocks_the_gate(tmp_path: Path) -> N
 def test_the_readiness_verdict_opens_every_human_report(tmp_path: Path) -> None:
     path = write(tmp_path, "p.yaml", {})
     code, out, _ = check_json(str(path))
+    assert code == 0  # the base programme is clean
     headline = out[0]["readiness"]["headline"]
     assert headline.startswith("Ready for Gate 4: ")
     states = {q["state"] for q in out[0]["readiness"]["questions"]}
@@ -144,15 +188,20 @@ def test_the_readiness_verdict_opens_every_human_report(tmp_path: Path) -> None:
 
 
 def test_the_sro_rating_stands_beside_govchecks_with_the_gap(tmp_path: Path) -> None:
-    path = write(tmp_path, "p.yaml", {"reference_ratings": [{"by": "SRO", "rating": "Green", "date": D(2025, 6, 1)}],
-                                      **PART_TIME})
+    path = write(
+        tmp_path,
+        "p.yaml",
+        {"reference_ratings": [{"by": "SRO", "rating": "Green", "date": D(2025, 6, 1)}], **PART_TIME},
+    )
     _, out, _ = check_json(str(path))
     beside = out[0]["ratings_beside"]
     assert beside[0]["by"] == "SRO" and beside[0]["rating"] == "Green"
     assert beside[0]["gap"] == "one step more optimistic than govcheck's"  # govcheck: Amber/Green
     assert out[0]["rating"] == "Amber/Green"
     markdown = run_cli("check", str(path), "-f", "markdown").stdout
-    assert "The SRO's own rating (1 June 2025): **Green**, one step more optimistic than govcheck's." in markdown
+    assert (
+        "The SRO's own rating (1 June 2025): **Green**, one step more optimistic than govcheck's." in markdown
+    )
     assert "Because: The Senior Responsible Owner is part-time; core parts described, of five: 5" in markdown
 
 
@@ -160,7 +209,12 @@ def test_a_council_is_named_once_then_called_the_council(tmp_path: Path) -> None
     patch = {
         "department": "Westborough Borough Council",
         "organisation": {"type": "local_authority"},
-        "mandate": {"participation": "voluntary", "can_direct_participants": False, "authority": None, "decision_rights": []},
+        "mandate": {
+            "participation": "voluntary",
+            "can_direct_participants": False,
+            "authority": None,
+            "decision_rights": [],
+        },
         **PART_TIME,
     }
     path = write(tmp_path, "council.yaml", patch)
@@ -170,7 +224,9 @@ def test_a_council_is_named_once_then_called_the_council(tmp_path: Path) -> None
     assert any(text.startswith("The council should") for text in recommendations)
     text = " ".join(recommendations)
     assert "centre of government" not in text and "Parliament" not in text
-    assert "the council's cabinet and corporate leadership team" in text  # who can bind the bodies it depends on
+    assert (
+        "the council's cabinet and corporate leadership team" in text
+    )  # who can bind the bodies it depends on
     markdown = run_cli("check", str(path), "-f", "markdown").stdout
     assert 'Westborough Borough Council ("the council")' in markdown
 
