@@ -247,7 +247,7 @@ def suppress_one(outcome: Outcome, decide: Callable[[Finding], Suppression | Non
     """`suppress` for one outcome (its findings and evidence gaps), as outcomes stream past."""
     if not isinstance(outcome, Report):
         return outcome
-    update = {}
+    update: dict[str, Any] = {}
     for name in ("findings", "gaps"):
         marked = []
         changed = False

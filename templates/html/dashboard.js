@@ -66,16 +66,25 @@
     return t === "" || t === "n/a" || t === "none" ? null : t;
   }
 
+  function reorder(section, fill) {
+    var parent = section.parentNode, next = section.nextSibling;
+    parent.removeChild(section);
+    var rows = document.createDocumentFragment();
+    fill(function (row) { rows.appendChild(row); });
+    section.appendChild(rows);
+    parent.insertBefore(section, next);
+  }
+
   // Missing values (null) go last in both directions; ties keep the worst-first order.
   function sort(th) {
     var index = th.cellIndex;
     var col = th.dataset.col;
     var ascending = th.getAttribute("aria-sort") !== "ascending";
-    var dir = ascending ? 1 : -1;
+    var dir = ascending ? 1 : -1; var T = [performance.now()];
     if (!entries.length || !(col in entries[0].keys)) {
       entries.forEach(function (e) { e.keys[col] = key(e.row.cells[index]); });
     }
-    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (c) { c.removeAttribute("aria-sort"); });
+    T.push(performance.now()); Array.prototype.forEach.call(table.tHead.rows[0].cells, function (c) { c.removeAttribute("aria-sort"); });
     th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
     entries.sort(function (a, b) {
       var x = a.keys[col], y = b.keys[col];
@@ -84,15 +93,17 @@
       }
       return x < y ? -dir : x > y ? dir : a.order - b.order;
     });
-    var rows = document.createDocumentFragment();
-    var heats = document.createDocumentFragment();
-    entries.forEach(function (e) {
-      rows.appendChild(e.row);
-      if (e.detail) { rows.appendChild(e.detail); }
-      if (e.heat) { heats.appendChild(e.heat); }
+    T.push(performance.now());
+    // Take each body out of the page once, reorder its rows there, put it back: rows moved
+    // one by one inside a laid-out table cost a relayout of the table each.
+    reorder(body, function (add) {
+      entries.forEach(function (e) { add(e.row); if (e.detail) { add(e.detail); } });
     });
-    body.appendChild(rows);
-    if (heatBody) { heatBody.appendChild(heats); }
+    T.push(performance.now()); T.push(performance.now());
+    if (heatBody) {
+      reorder(heatBody, function (add) { entries.forEach(function (e) { if (e.heat) { add(e.heat); } }); });
+    }
+    T.push(performance.now()); (window.__t = window.__t || []).push(T.map(function (t) { return Math.round(t - T[0]); }));
   }
 
   // Columns: hide or show each; the detail rows span what is shown.
