@@ -20,8 +20,8 @@ Ratings of the five-point and three-point scales share one ordinal scale (govche
 A DIR that does not exist, is not a directory or holds no programme files (*.yaml, *.yml) is
 reported in one line, and the exit code is 2.
 
-With --early-warning the arguments are GMPP release files (CSV or XLSX). For each release t
-but the last, the releases up to t are imported alone (`govcheck import gmpp`), so every
+With --early-warning the arguments are GMPP release files (CSV or XLSX), in any order. For
+each release t but the last, the releases up to t are imported alone (`govcheck import gmpp`), so every
 description is as at t, and the projects in release t are checked; each is followed to
 release t+1 by the importer's own matching (the row or column of release t that both imports
 name). The outcome is "in trouble at t+1": the IPA rates it Red there, or worse than at t (on
@@ -38,8 +38,10 @@ Each is scored by AUROC (ties count a half) and by precision among the 20 highes
 the cut broken at random, in expectation), per pair of releases, and pooled over the pairs
 whose t+1 is a development release and over those whose t+1 is named by --held-out (pooled
 AUROC over all project-pairs; pooled precision the mean of the pairs'). Two populations: the
-projects the IPA rated at t+1, and those it rated at both t and t+1. A description's text is
-removed before checking, since one names the IPA's current rating (no rule reads it).
+projects the IPA rated at t+1, and those it rated at both t and t+1. Pooled groups also give
+AUROC for the outcome's two halves (Red at t+1; worse than at t), to read the figures by.
+A description's text is removed before checking, since one names the IPA's current rating
+(no rule reads it).
 """
 
 from __future__ import annotations

@@ -291,7 +291,7 @@ def test_the_shared_releases_are_never_not_achieved(tmp_path: Path) -> None:
     if not releases:
         pytest.skip(f"the shared GMPP releases are not beside the checkout ({SHARED_GMPP})")
     reports = _imported_verdicts(tmp_path, releases)
-    assert len(reports) == 613
+    assert len(reports) == 612
     assert not [r["programme"]["id"] for r in reports if r["value_for_money"]["conclusion"] == "not_achieved"]
 
 

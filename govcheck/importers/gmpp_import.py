@@ -3,7 +3,10 @@
 Every row of every release is either imported (as a project's current state or as its
 history) or reported on standard error as `FILE:ROW: project NAME: reason`. A file that
 cannot be read is reported in one line and makes the exit code 2; the other files are
-still imported. Output depends only on the inputs: same files, byte-identical results.
+still imported. Two releases dated the same day (govcheck.importers.gmpp_dating) make the
+exit code 2 too: both are named with the evidence that dated each, the better-dated one is
+imported, and every row of the other is listed and counted as not imported. Output depends
+only on the inputs: same files, byte-identical results.
 """
 
 from __future__ import annotations

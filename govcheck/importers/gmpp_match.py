@@ -1,13 +1,15 @@
 """Following projects across releases.
 
 Releases are taken oldest first (by snapshot date, then file name). Each project of a release
-joins the first of these that applies, among the projects followed so far that no other
+joins the first of these that applies, among ALL the projects followed so far (not only those
+of the previous release, so links are made across gaps of several years) that no other
 project of the same release has joined:
 
 1. the same normalised GMPP ID (case and known prefix aliases ignored: DfT_/DFT_, DoH_/DH_);
 2. the same normalised name (lower case, punctuation, "the", "programme", "project" and
    parenthesised asides such as "(formerly UKCMRI)" ignored) in the same department family
-   (machinery-of-government renames: DoH/DH/DHSC, DECC/BIS/BEIS/DESNZ/DSIT, DCLG/MHCLG/DLUHC,
+   (one table, govcheck.importers.departments: a department with its predecessors, other
+   successors and agencies, e.g. DoH/DH/DHSC, DECC/BIS/BEIS/DESNZ/DSIT/HMLR, DCLG/DLUHC/MHCLG,
    FCO/DFID/FCDO, DIT/DBT); two projects with different GMPP IDs never match by name;
 3. names sharing at least 80% of their words, in the same department family (reported as
    unsure; tried only where the family has at most FUZZY_LIMIT earlier projects); ties go
@@ -15,8 +17,13 @@ project of the same release has joined:
 
 A name shared by several earlier projects of the family (and not told apart by the exact
 name), or found only in another department, is not matched: the project starts afresh and
-the near miss is reported. A project with an ID already taken in the same release is
-reported and not imported. The result
+the near miss is reported. Likely missed links are reported too: a project that starts
+afresh while an earlier project of its family, absent from this release, has a nearly
+identical name (one name is the other with words added; at least half the words, and two,
+shared; or an acronym of one spells out words of the other: "HMCTS Reform" and "Her
+Majesty's Courts and Tribunals Services (HMCTS) Reform Programme"). All these reports are
+the "matches across releases to check" of the summary. A project with an ID already taken
+in the same release is reported and not imported. The result
 depends only on the inputs, never on the order of the files on the command line.
 """
 
