@@ -18,8 +18,10 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel, ConfigDict
 
-#: The one ordinal scale, best first.
-SCALE = ("Green", "Amber/Green", "Amber", "Amber/Red", "Red")
+from govcheck.vocab import RATING_SCALE
+
+#: The one ordinal scale, best first (govcheck.vocab defines it).
+SCALE = RATING_SCALE
 _BY_KEY = {r.lower(): i for i, r in enumerate(SCALE, start=1)}
 
 

@@ -19,6 +19,8 @@ from pydantic import (
     model_validator,
 )
 
+from govcheck import vocab
+
 Scalar = Union[StrictBool, StrictInt, StrictFloat, StrictStr]
 Number = Union[StrictInt, StrictFloat]
 OPERATORS = ("eq", "ne", "lt", "lte", "gt", "gte", "in", "not_in")
@@ -240,8 +242,8 @@ class Conclusion(Strict):
         return self
 
 
-VFM_RESULTS = ("not_achieved", "at_risk", "not_yet_determinable", "achieved")
-RATINGS = ("Red", "Amber/Red", "Amber", "Amber/Green", "Green")
+VFM_RESULTS = vocab.VFM_RESULTS
+RATINGS = vocab.RATINGS_WORST_FIRST
 
 
 class Conclusions(Strict):
