@@ -92,6 +92,9 @@ class Row(Frozen):
     ipa_before: ReferenceRating | None = None
     #: The assessment date: the release the figures are as at (for an import, its latest).
     as_at: str = ""
+    #: Whether the figures are a release's: a source the programme cites is dated at its as-at
+    #: date (as an imported GMPP release is). Only such rows are ever left out as superseded.
+    from_release: bool = False
     #: Change since the first release, as the findings measure cost growth and slip.
     first: Movement | None = None
 
@@ -257,6 +260,7 @@ def row(report: Report) -> Row:
         movement=movement(report, ipa, sro),
         ipa_before=_latest(previous.ratings, "IPA") if previous else None,
         as_at=report.programme.assessment_date,
+        from_release=any(c.date == report.programme.assessment_date for c in report.programme.sources),
         first=since_first(report, ipa, sro),
         **report.by_severity(),
     )
@@ -272,22 +276,25 @@ def _distribution(ratings: list[str | None]) -> dict[str, int]:
     return {k: counts.get(k, 0) for k in reversed(SCALE)}
 
 
-def latest_release(dates: Iterable[str]) -> str | None:
-    """The latest as-at date that two or more programmes share: a release describes many
-    programmes as at one date. None when no two share one (each assessed on its own)."""
-    counts = Counter(d for d in dates if d)
+def latest_release(rows: Iterable[Row]) -> str | None:
+    """The latest as-at date that two or more programmes from releases share: a release describes
+    many programmes as at one date, and they cite it. None when there is none (programmes each
+    assessed on their own, as a hand-written portfolio is)."""
+    counts = Counter(r.as_at for r in rows if r.as_at and r.from_release)
     shared = [d for d, n in counts.items() if n > 1]
     return max(shared) if shared else None
 
 
 def split_releases(rows: Iterable[Row], all_releases: bool) -> tuple[str | None, list[Row], list[Row]]:
-    """(latest release, rows shown, rows left out): by default programmes last seen before the
-    latest release are left out; programmes as at the latest release or later are shown."""
+    """(latest release, rows shown, rows left out): by default programmes of releases before the
+    latest are left out; the others (as at the latest release or later, or not from a release)
+    are shown."""
     rows = list(rows)
-    as_at = latest_release(r.as_at for r in rows)
+    as_at = latest_release(rows)
     if as_at is None or all_releases:
         return as_at, rows, []
-    return as_at, [r for r in rows if r.as_at >= as_at], [r for r in rows if r.as_at < as_at]
+    superseded = [r for r in rows if r.from_release and r.as_at < as_at]
+    return as_at, [r for r in rows if r not in superseded], superseded
 
 
 def departments(rows: Iterable[Row]) -> dict[str, str]:
@@ -337,7 +344,9 @@ def summary(run: Run, all_releases: bool | None = None) -> PortfolioSummary:
         as_at=as_at,
         all_releases=everything,
         earlier=tuple(r for r in earlier if r.source not in shown),
-        baseline=agreement([(r.ipa_before.rating, r.ipa.rating) for r in with_before if r.ipa_before and r.ipa])
+        baseline=agreement(
+            [(r.ipa_before.rating, r.ipa.rating) for r in with_before if r.ipa_before and r.ipa]
+        )
         if with_before
         else None,
         agreement_on_baseline_rows=agreement([(r.rating, r.ipa.rating) for r in with_before if r.ipa])

@@ -65,6 +65,8 @@ def variant(
             "id": re.sub(r"\W", "-", name),
             "assessment_date": RELEASE,
             "reference_ratings": refs,
+            # As the importer writes it: the release it is as at, cited.
+            "sources": ({"title": "GMPP data", "publisher": "Infrastructure and Projects Authority", "date": RELEASE},),
             "history": (*history, *([{"date": RELEASE, **now}] if now else [])),
         },
     )
@@ -221,6 +223,9 @@ def test_rows_are_sorted_worst_first(reports: dict[str, Report]) -> None:
         reports["ngss"],
         variant(same, name="a same findings"),
     )
+    # The two variants share a release's date that ngss's 2016 date is before, but ngss cites
+    # no release at its own date: it is assessed on its own, and never left out as superseded.
+    assert summary(run).earlier == ()
     rows = summary(run).rows
     assert [r.rating for r in rows] == ["Red"] * 4 + ["Green"]
     # Among the Reds: more findings at the most severe level first, then by name.
@@ -452,7 +457,9 @@ def test_dashboard_filters_sorting_and_agreement(reports: dict[str, Report]) -> 
         r'<tr data-key="\d+" data-order="\d+" data-department="[^"]*" data-rating="([^"]*)"', html
     )
     assert rows == ["Red", "Red", "Green"]
-    assert html.count("data-sort disabled") == 3 + 3 + 1 + 5 + 1  # one button per column
+    # One button per column: programme, department, as at, govcheck; IPA, SRO, optimism gap;
+    # value for money; five severities; evidence gaps.
+    assert html.count("data-sort disabled") == 4 + 3 + 1 + 5 + 1
     # Agreement: rho and the confusion table.
     rho = summary(run).agreement.rho  # type: ignore[union-attr]
     assert f'<strong id="rho">{rho:.2f}</strong>' in html
@@ -521,7 +528,8 @@ PROBE = """
   });
   var form = document.getElementById("filters");
   var rows = function () {
-    return Array.prototype.slice.call(document.querySelectorAll("#programme-table tbody tr"));
+    var body = document.getElementById("programme-table").tBodies[0];
+    return Array.prototype.slice.call(body.querySelectorAll(":scope > tr:not(.detail)"));
   };
   var visible = function () { return rows().filter(function (r) { return !r.hidden; }); };
   out.formShown = !form.hidden;
@@ -652,3 +660,207 @@ def test_portfolio_command_reads_reference_ratings_and_history(tmp_path: Path) -
     assert "Agreement with the IPA (1 programme" in result.stdout
     html = page.read_text(encoding="utf-8")
     assert "▼ worse" in html and "+25%" in html and "+365" in html
+
+
+# --------------------------------------------------------------------------------------------
+# As at a release: the latest by default, every release on request
+
+
+def at(base: Report, name: str, as_at: str, **kwargs: Any) -> Report:
+    """variant(), as at another date (its reference ratings dated there too)."""
+    r = variant(base, name=name, **kwargs)
+    refs = tuple(x.model_copy(update={"date": as_at}) for x in r.programme.reference_ratings)
+    sources = tuple(c.model_copy(update={"date": as_at}) for c in r.programme.sources)
+    programme = r.programme.model_copy(
+        update={"assessment_date": as_at, "reference_ratings": refs, "sources": sources}
+    )
+    return r.model_copy(update={"programme": programme})
+
+
+def test_a_hand_written_portfolio_loses_nothing(reports: dict[str, Report]) -> None:
+    """Programmes that do not cite a release at their as-at date are never left out as superseded,
+    even when two share a date and another is older."""
+    plain = [r.model_copy(update={"programme": r.programme.model_copy(update={"sources": ()})}) for r in (
+        at(reports["troubled"], "a", "2025-06-30"), at(reports["healthy"], "b", "2025-06-30"),
+        at(reports["ngss"], "c", "2016-05-20"))]
+    data = summary(make_run(*plain))
+    assert data.as_at is None and len(data.rows) == 3 and data.left_out == ()
+
+
+def test_latest_release_by_default_and_what_is_left_out(reports: dict[str, Report]) -> None:
+    run = make_run(
+        variant(reports["ngss"], name="now a", ipa="Red"),
+        variant(reports["healthy"], name="now b", ipa="Green"),
+        at(reports["troubled"], "old a", "2016-09-30", ipa="Amber"),
+        at(reports["troubled"], "old b", "2016-09-30"),
+        at(reports["healthy"], "older", "2013-09-30"),
+        at(reports["healthy"], "newer, alone", "2025-01-01"),
+    )
+    data = summary(run)
+    assert data.as_at == RELEASE and not data.all_releases
+    assert sorted(r.name for r in data.rows) == ["newer, alone", "now a", "now b"]
+    assert data.left_out == (("2016-09-30", 2), ("2013-09-30", 1))
+    assert data.agreement is not None and data.agreement.n == 2  # over the programmes shown
+    everything = summary(run, all_releases=True)
+    assert len(everything.rows) == 6 and everything.earlier == () and everything.left_out == ()
+    # Every format says so.
+    text = render("portfolio", run)
+    assert isinstance(text, str)
+    text = re.sub(r"\[/?bold\]|\[/\]", "", text)
+    assert text.startswith(f"As at: {RELEASE} (the latest release)\n")
+    assert "Left out: 3 programmes last seen in an earlier release (2016-09-30: 2, 2013-09-30: 1)" in text
+    document = json.loads(render("portfolio-json", run))  # type: ignore[arg-type]
+    assert document["as_at"] == RELEASE and document["left_out"][0] == {
+        "as_at": "2016-09-30",
+        "programmes": 2,
+    }
+    lines = list(csv.DictReader(io.StringIO(render("csv", run))))  # type: ignore[arg-type]
+    assert len(lines) == 3 and {r["as_at"] for r in lines} == {RELEASE, "2025-01-01"}
+    html = render("html-portfolio", run)
+    assert isinstance(html, str)
+    assert "<strong>3 programmes left out</strong>" in html
+    # The dashboard holds the left-out rows too, hidden, for its as-at filter.
+    assert html.count('data-current="0" hidden') == 3 and html.count('data-current="1"') == 3
+    assert '<option value="current" selected>Latest release (2024-03-31), 3</option>' in html
+
+
+def test_all_releases_from_the_command_line(tmp_path: Path) -> None:
+    for name, date in (("ngss", "2016-09-30"), ("healthy", "2026-12-31"), ("troubled", "2026-12-31")):
+        text = (EXAMPLES / f"{name}.yaml").read_text(encoding="utf-8")
+        text = re.sub(r"(?m)^assessment_date: .*$", f"assessment_date: {date}", text)
+        text = re.sub(r"(?m)^sources:(.|\n)*?(?=^\S)", "", text)  # each cites its release instead
+        text += f"\nsources:\n  - {{title: GMPP data, publisher: IPA, date: {date}}}\n"
+        (tmp_path / f"{name}.yaml").write_text(text, encoding="utf-8")
+    default = run_cli("portfolio", ".", "-f", "csv", cwd=tmp_path)
+    assert default.returncode == 1, default.stderr
+    assert sorted(r["id"] for r in csv.DictReader(io.StringIO(default.stdout))) == ["acms", "fwsm"]
+    every = run_cli("portfolio", ".", "--all-releases", "-f", "csv", cwd=tmp_path)
+    assert sorted(r["id"] for r in csv.DictReader(io.StringIO(every.stdout))) == ["acms", "fwsm", "ngss"]
+    terminal = run_cli("portfolio", ".", cwd=tmp_path)
+    assert "Left out: 1 programme last seen in an earlier release (2016-09-30: 1)" in terminal.stdout
+
+
+def test_change_since_the_first_release_is_what_the_findings_measure(reports: dict[str, Report]) -> None:
+    history = (
+        {"date": "2021-03-31", "ratings": [{"by": "IPA", "rating": "Green"}]},  # no cost, no end yet
+        {"date": "2022-03-31", "whole_life_cost": 80.0, "planned_end_date": "2026-03-31"},
+        {"date": "2023-03-31", "whole_life_cost": 100.0, "planned_end_date": "2027-03-31"},
+    )
+    moved = variant(
+        reports["troubled"],
+        name="moved",
+        ipa="Red",
+        history=history,
+        now={"whole_life_cost": 120.0, "planned_end_date": "2027-09-30"},
+    )
+    (r,) = summary(make_run(moved)).rows
+    assert r.as_at == RELEASE
+    assert r.movement is not None and r.first is not None
+    assert r.movement.cost_growth == pytest.approx(0.2) and r.movement.slip_days == 183
+    # Since the first release that gives each figure, as the GMPP importer sets the baseline.
+    assert r.first.since == "2021-03-31" and r.first.cost_before == 80.0
+    assert r.first.cost_growth == pytest.approx(0.5) and r.first.slip_days == 548
+    assert (r.first.rating_before, r.first.direction) == ("Green", "worse")
+    row = dict(zip(HEADERS, list(csv.reader(io.StringIO(render("csv", make_run(moved)))))[1], strict=True))  # type: ignore[arg-type]
+    assert (row["first_release"], row["cost_growth_since_first"], row["slip_days_since_first"]) == (
+        "2021-03-31",
+        "0.5",
+        "548",
+    )
+    assert (row["cost_growth"], row["slip_days"]) == ("0.2", "183")
+    html = render("html-portfolio", make_run(moved))
+    assert isinstance(html, str)
+    for header in ("since first release", "since last release", "days, since first release"):
+        assert f'<span class="span-note">{header}</span>' in html
+    assert ">+50%</td>" in html and ">+548</td>" in html and ">+20%</td>" in html
+
+
+def test_baseline_same_rating_as_the_last_release(reports: dict[str, Report]) -> None:
+    def before(rating: str) -> tuple[dict[str, Any], ...]:
+        return ({"date": "2023-03-31", "ratings": [{"by": "IPA", "rating": rating}]},)
+
+    run = make_run(
+        variant(reports["ngss"], name="a", ipa="Red", history=before("Red")),
+        variant(reports["troubled"], name="b", ipa="Amber", history=before("Amber")),
+        variant(reports["healthy"], name="c", ipa="Green", history=before("Green")),
+        variant(reports["healthy"], name="d", ipa="Amber"),
+    )
+    data = summary(run)
+    b, g = data.baseline, data.agreement_on_baseline_rows
+    assert b is not None and g is not None and b.n == g.n == 3  # d has no previous rating
+    assert b.rho == pytest.approx(1.0) and b.exact == 3
+    assert g.rho == pytest.approx(spearman([5, 5, 1], [5, 3, 1])) and g.exact == 2
+    html = render("html-portfolio", run)
+    assert isinstance(html, str)
+    assert f'id="rho-baseline">{b.rho:.2f}<' in html and f'id="rho-govcheck-same-rows">{g.rho:.2f}<' in html
+    text = unescape(html)
+    assert "Spearman's rho: the baseline's is higher. Same rating: the baseline's is higher." in text
+    assert "govcheck agrees with the IPA less than simply repeating the IPA's last rating does." in text
+    document = json.loads(render("portfolio-json", run))  # type: ignore[arg-type]
+    assert document["baseline_same_as_last_release"]["n"] == 3
+
+
+def test_one_department_entry_per_department(reports: dict[str, Report]) -> None:
+    run = make_run(
+        variant(reports["ngss"], name="a", department="MoD"),
+        variant(reports["ngss"], name="b", department="MoD"),
+        variant(reports["ngss"], name="c", department="MOD"),
+        variant(reports["ngss"], name="d", department="DfT"),
+    )
+    data = summary(run)
+    assert data.departments == ("DfT", "MoD")
+    html = render("html-portfolio", run)
+    assert isinstance(html, str)
+    assert html.count("<option>MoD</option>") == 1 and "<option>MOD</option>" not in html
+    assert html.count('data-department="MoD"') == 3
+
+
+def test_expanded_row_gives_reasons_history_and_why_it_disagrees(reports: dict[str, Report]) -> None:
+    history = (
+        {
+            "date": "2022-03-31",
+            "whole_life_cost": 50.0,
+            "planned_end_date": "2026-03-31",
+            "ratings": [{"by": "IPA", "rating": "Green"}, {"by": "SRO", "rating": "Green"}],
+        },
+        {
+            "date": "2023-03-31",
+            "whole_life_cost": 80.0,
+            "planned_end_date": "2027-03-31",
+            "ratings": [{"by": "IPA", "rating": "Amber"}],
+        },
+    )
+    red = reports["ngss"]
+    run = make_run(
+        variant(
+            red,
+            name="disagrees",
+            ipa="Green",
+            sro="Green",
+            history=history,
+            now={"whole_life_cost": 100.0, "planned_end_date": "2027-09-30"},
+        ),
+        variant(red, name="agrees", ipa="Red"),
+    )
+    html = render("html-portfolio", run)
+    assert isinstance(html, str)
+    templates = re.findall(r"<template>(.*?)</template>", html, flags=re.S)
+    assert len(templates) == 2
+    (first,) = (unescape(t) for t in templates if "disagrees.yaml" in t)
+    (second,) = (unescape(t) for t in templates if "agrees.yaml" in t and "disagrees.yaml" not in t)
+    assert "Why govcheck disagrees with the IPA." in first and "Why govcheck disagrees" not in second
+    assert "the IPA rated it Green as at 2024-03-31" in first
+    from govcheck.explain import reasons
+
+    for line in reasons(red, red.rating):
+        assert line in first
+    assert f"Basis: {red.rating.strength}, {red.rating.rests_on}" in first
+    assert f"Basis: {red.value_for_money.strength}, {red.value_for_money.rests_on}" in first
+    for f in (f for f in red.findings if f.active):
+        assert f.message in first
+    # The ratings across releases, drawn and tabulated, with cost and end date.
+    assert first.count('<svg class="trend"') == 1 and '<svg class="trend"' not in second
+    assert re.search(r'<svg class="trend"[^>]*role="img"[^>]*><title', first)
+    for cells in (("2022-03-31", "Green", "Green", "£0.0m"), ("2024-03-31 (now)", "Green", "Green")):
+        assert all(c in first for c in cells)
+    assert "2027-09-30" in first and "2026-03-31" in first

@@ -126,6 +126,24 @@ def _sheet(book: Any, title: str, lines: list[list[Any]]) -> None:
         sheet.column_dimensions[column[0].column_letter].width = min(max(widest, 8) + 2, 60)
 
 
+def _baseline_lines(data: PortfolioSummary) -> list[list[Any]]:
+    """The baseline "same rating as the last release", and govcheck on the same programmes."""
+    b, g = data.baseline, data.agreement_on_baseline_rows
+    if b is None or g is None:
+        return []
+
+    def rho(a: Any) -> Any:
+        return None if a.rho is None else round(a.rho, 4)
+
+    return [
+        ["programmes whose history gives the IPA's previous rating", b.n],
+        ["same_as_last_release spearman_rho", rho(b)],
+        ["same_as_last_release same rating", b.exact],
+        ["govcheck on those programmes spearman_rho", rho(g)],
+        ["govcheck on those programmes same rating", g.exact],
+    ]
+
+
 def render_xlsx(run: Run) -> bytes:
     """A workbook: programmes (as in the CSV), agreement with the IPA, and when it was made.
 
@@ -150,6 +168,7 @@ def render_xlsx(run: Run) -> bytes:
             ["programmes with an IPA rating", agreement.n],
             ["spearman_rho", None if agreement.rho is None else round(agreement.rho, 4)],
             ["same rating", agreement.exact],
+            *_baseline_lines(data),
             [],
             ["govcheck \\ IPA", *agreement.confusion.columns],
             *([r, *c] for r, c in zip(agreement.confusion.rows, agreement.confusion.counts, strict=True)),
@@ -243,6 +262,8 @@ def _terminal(run: Run) -> dict[str, Any]:
 
 CSV = Format(name="csv", template="", context=lambda run: {}, suffix=".csv", document=render_csv)
 JSON = Format(name="portfolio-json", template="document.j2", context=_json, suffix=".json")
+
+
 def render_terminal(run: Run) -> str:
     """The terminal summary, headed by the release it is as at and what it leaves out."""
     from rich.markup import escape
@@ -251,7 +272,9 @@ def render_terminal(run: Run) -> str:
 
     context = _terminal(run)
     text = report_environment().get_template("portfolio.j2").render(**context)
-    head = "".join(f"[bold]{label.capitalize()}[/]: {escape(t)}\n" for label, t in releases_lines(context["data"]))
+    head = "".join(
+        f"[bold]{label.capitalize()}[/]: {escape(t)}\n" for label, t in releases_lines(context["data"])
+    )
     return head + ("\n" if head else "") + text
 
 

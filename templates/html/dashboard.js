@@ -66,13 +66,13 @@
     return t === "" || t === "n/a" || t === "none" ? null : t;
   }
 
+  // Empty the body at once, then put its rows back in order in one fragment: moving rows one
+  // by one out of a laid-out table costs far more.
   function reorder(section, fill) {
-    var parent = section.parentNode, next = section.nextSibling;
-    parent.removeChild(section);
+    section.textContent = "";
     var rows = document.createDocumentFragment();
     fill(function (row) { rows.appendChild(row); });
     section.appendChild(rows);
-    parent.insertBefore(section, next);
   }
 
   // Missing values (null) go last in both directions; ties keep the worst-first order.
@@ -80,11 +80,11 @@
     var index = th.cellIndex;
     var col = th.dataset.col;
     var ascending = th.getAttribute("aria-sort") !== "ascending";
-    var dir = ascending ? 1 : -1; var T = [performance.now()];
+    var dir = ascending ? 1 : -1;
     if (!entries.length || !(col in entries[0].keys)) {
       entries.forEach(function (e) { e.keys[col] = key(e.row.cells[index]); });
     }
-    T.push(performance.now()); Array.prototype.forEach.call(table.tHead.rows[0].cells, function (c) { c.removeAttribute("aria-sort"); });
+    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (c) { c.removeAttribute("aria-sort"); });
     th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
     entries.sort(function (a, b) {
       var x = a.keys[col], y = b.keys[col];
@@ -93,30 +93,20 @@
       }
       return x < y ? -dir : x > y ? dir : a.order - b.order;
     });
-    T.push(performance.now());
-    // Take each body out of the page once, reorder its rows there, put it back: rows moved
-    // one by one inside a laid-out table cost a relayout of the table each.
     reorder(body, function (add) {
       entries.forEach(function (e) { add(e.row); if (e.detail) { add(e.detail); } });
     });
-    T.push(performance.now()); T.push(performance.now());
-    if (heatBody) {
-      reorder(heatBody, function (add) { entries.forEach(function (e) { if (e.heat) { add(e.heat); } }); });
-    }
-    T.push(performance.now()); (window.__t = window.__t || []).push(T.map(function (t) { return Math.round(t - T[0]); }));
   }
 
   // Columns: hide or show each; the detail rows span what is shown.
   var cols = {};
   Array.prototype.forEach.call(table.querySelectorAll("col[data-col]"), function (c) { cols[c.dataset.col] = c; });
   function columns() {
-    var hidden = 0;
     Array.prototype.forEach.call(form.querySelectorAll("input[name=column]"), function (box) {
       var col = cols[box.value];
       if (col) { col.classList.toggle("collapsed", !box.checked); }
-      if (!box.checked) { hidden += 1; }
+      table.classList.toggle("hide-" + box.value, !box.checked);
     });
-    table.classList.toggle("some-hidden", hidden > 0);
   }
 
   form.hidden = false;

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from govcheck.agreement import SCALE, Agreement, canonical, ordinal
@@ -223,7 +223,13 @@ def releases(report: Report) -> list[Release]:
     """Each earlier release's ratings, whole-life cost and planned end, then now's."""
     p = report.programme
     out = [
-        Release(h.date, _on_scale("IPA", h.ratings), _on_scale("SRO", h.ratings), h.whole_life_cost, h.planned_end_date)
+        Release(
+            h.date,
+            _on_scale("IPA", h.ratings),
+            _on_scale("SRO", h.ratings),
+            h.whole_life_cost,
+            h.planned_end_date,
+        )
         for h in sorted(p.history, key=lambda h: h.date)
         if h.date < p.assessment_date
     ]
@@ -301,7 +307,9 @@ def detail(report: Report, r: Row) -> Detail:
     return Detail(
         rating_reasons=reasons(report, report.rating),
         vfm_reasons=reasons(report, report.value_for_money),
-        findings=sorted((f for f in report.findings if f.active), key=lambda f: (-f.severity.rank, f.rule_id)),
+        findings=sorted(
+            (f for f in report.findings if f.active), key=lambda f: (-f.severity.rank, f.rule_id)
+        ),
         gaps=[g for g in report.gaps if g.active],
         history=history,
         trend=trend(history, report.rating.conclusion),
@@ -329,9 +337,13 @@ class Column:
     hideable: bool = True
     #: Hidden until asked for (Columns): what the page shows at first fits a 1366px screen.
     hidden: bool = False
+    #: 1-based place in the row, for the stylesheet's :nth-child.
+    position: int = 0
 
 
-def columns(data: PortfolioSummary, references: bool, movement: bool, severities: tuple[str, ...]) -> list[Column]:
+def columns(
+    data: PortfolioSummary, references: bool, movement: bool, severities: tuple[str, ...]
+) -> list[Column]:
     out = [
         Column("programme", "Programme", hideable=False),
         Column("department", "Department"),
@@ -355,7 +367,7 @@ def columns(data: PortfolioSummary, references: bool, movement: bool, severities
     out.append(Column("vfm", "Value for money"))
     out += [Column(s, s.capitalize(), "num sev-col") for s in severities]
     out.append(Column("gaps", "Evidence gaps", "num"))
-    return out
+    return [replace(c, position=i) for i, c in enumerate(out, start=1)]
 
 
 def dashboard_context(run: Run, data: PortfolioSummary, script: str) -> dict[str, Any]:
@@ -386,8 +398,6 @@ def dashboard_context(run: Run, data: PortfolioSummary, script: str) -> dict[str
         "suppressed": sum(r.suppressed for r in run.reports),
         "references": references,
         "movement": moved,
-        "findings_of": findings_of(run),
-        "gaps_of": {r.programme.source: [g for g in r.gaps if g.active] for r in run.reports},
         "rank": lambda rating: ordinal(rating) or 0,
         "vfm_order": VFM_ORDER,
         "script": script,
