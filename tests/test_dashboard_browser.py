@@ -74,6 +74,7 @@ def programme(base: Report, i: int, as_at: str) -> Report:
             {"by": "SRO", "rating": "Green", "date": as_at},
         ),
         history=tuple(history),
+        sources=({"title": "GMPP data", "publisher": "IPA", "date": as_at},),  # as an import cites its release
     )
     return base.model_copy(update={"programme": ProgrammeRef(**data)})
 

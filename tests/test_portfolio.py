@@ -66,7 +66,7 @@ def variant(
             "assessment_date": RELEASE,
             "reference_ratings": refs,
             # As the importer writes it: the release it is as at, cited.
-            "sources": ({"title": "GMPP data", "publisher": "Infrastructure and Projects Authority", "date": RELEASE},),
+            "sources": ({"title": "GMPP data", "publisher": "IPA", "date": RELEASE},),
             "history": (*history, *([{"date": RELEASE, **now}] if now else [])),
         },
     )

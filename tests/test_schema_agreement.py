@@ -50,7 +50,8 @@ FRAGMENTS = (
 CROSS_FIELD = re.compile(
     r"is after the assessment_date|is before the start_date|share one currency|end is before start"
     r"|checkpoints must be in date order|exceeds the total|stage is none|lists a case twice"
-    r"|forecast years must be in order"
+    r"|forecast years must be in order|is more than planned|of the recommendations listed are not closed"
+    r"|closed_on is given, but status is"
 )
 RAW = "__raw_fragment__"
 
@@ -235,6 +236,20 @@ BEYOND_SCHEMA = {
         "assessments: [{part: schedule, by: IPA, date: 2025-07-01, verdict: sound, basis: Fine}]",
     ),
     "a contract ended with no date": ("contracts: []", "contracts: [{name: Build, status: terminated}]"),
+    "outputs due or delivered above what is planned": (
+        "outputs: []",
+        "outputs: [{name: Sites, planned: 5, due: 6}]",
+    ),
+    "a review's recommendations_open that disagrees with the recommendations it lists": (
+        "{gate: 3, date: 2023-08-15, rating: Green, recommendations_open: 0}",
+        "{gate: 3, date: 2023-08-15, rating: Green, recommendations_open: 0, recommendations: "
+        "[{text: Re-plan, status: open}]}",
+    ),
+    "a recommendation with a closed_on date that is not closed": (
+        "{gate: 3, date: 2023-08-15, rating: Green, recommendations_open: 0}",
+        "{gate: 3, date: 2023-08-15, rating: Green, recommendations: "
+        "[{text: Re-plan, status: open, closed_on: 2023-09-01}]}",
+    ),
     "an audit conclusion by the programme itself": (
         "audit_conclusions: []",
         "audit_conclusions: [{by: programme, date: 2025-01-01, conclusion: achieved, basis: Ours}]",
