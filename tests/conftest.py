@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -29,3 +32,13 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = No
         env=env,
         timeout=300,
     )
+
+
+def with_script(html: str, script: str) -> str:
+    """A test copy of a page with `script` added and allowed by its hash in the page's CSP:
+    the product page itself never carries test code."""
+    digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+    csp = re.search(r"script-src ([^\"]*)\"", html)
+    assert csp is not None
+    html = html.replace(csp.group(0), f'script-src {csp.group(1)} &#39;sha256-{digest}&#39;"', 1)
+    return html.replace("</body>", f"<script>{script}</script></body>", 1)

@@ -8,8 +8,6 @@ into the DOM for --dump-dom to return. The product page carries no test code."""
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
 import re
 import statistics
@@ -18,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import EXAMPLES
+from conftest import EXAMPLES, with_script
 
 from govcheck import __version__
 from govcheck.checker import Checker
@@ -74,7 +72,7 @@ def programme(base: Report, i: int, as_at: str) -> Report:
             {"by": "SRO", "rating": "Green", "date": as_at},
         ),
         history=tuple(history),
-        sources=({"title": "GMPP data", "publisher": "IPA", "date": as_at},),  # as an import cites its release
+        sources=({"title": "GMPP data", "publisher": "IPA", "date": as_at},),  # an import cites its release
     )
     return base.model_copy(update={"programme": ProgrammeRef(**data)})
 
@@ -181,12 +179,6 @@ PROBE = """
 """.replace("EARLIER", EARLIER)
 
 
-def with_probe(html: str) -> str:
-    digest = base64.b64encode(hashlib.sha256(PROBE.encode()).digest()).decode()
-    csp = re.search(r"script-src ([^\"]*)\"", html)
-    assert csp is not None
-    html = html.replace(csp.group(0), f'script-src {csp.group(1)} &#39;sha256-{digest}&#39;"', 1)
-    return html.replace("</body>", f"<script>{PROBE}</script></body>", 1)
 
 
 def probe(tmp_path: Path, html: str) -> dict[str, Any]:
@@ -194,7 +186,7 @@ def probe(tmp_path: Path, html: str) -> dict[str, Any]:
 
     browser = chromium()
     page = tmp_path / "probed.html"
-    page.write_text(with_probe(html), encoding="utf-8")
+    page.write_text(with_script(html, PROBE), encoding="utf-8")
     dom = run_chromium(browser, tmp_path, page, "--dump-dom", "--window-size=1366,768").stdout
     found = re.search(r'data-probe="([^"]*)"', dom)
     assert found, "the probe did not run"

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 import yaml
 from conftest import run_cli
+from test_import_gmpp import _import
 
 from govcheck.importers import departments
 from govcheck.importers.gmpp_dating import (
@@ -25,20 +26,12 @@ from govcheck.importers.gmpp_dating import (
     snapshot_wording,
     without_price_base,
 )
-from govcheck.importers.gmpp_import import run
 from govcheck.importers.gmpp_layout import classify
 from govcheck.importers.gmpp_match import department_family
 
 TRAPS = Path(__file__).parent / "fixtures" / "gmpp_traps"
 
 
-def _import(
-    tmp_path: Path, *files: Path, snapshots: dict[str, dt.date] | None = None
-) -> tuple[int, list[str], Path]:
-    out = tmp_path / "out"
-    lines: list[str] = []
-    outcome = run(list(files), out, snapshots or {}, lines.append)
-    return outcome.exit_code, lines, out
 
 
 def _load(path: Path) -> dict[str, Any]:

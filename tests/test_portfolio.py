@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import EXAMPLES, run_cli
+from conftest import EXAMPLES, run_cli, with_script
 from markupsafe import escape
 from openpyxl import load_workbook
 
@@ -561,12 +561,6 @@ PROBE = """
 """
 
 
-def with_probe(html: str) -> str:
-    digest = base64.b64encode(hashlib.sha256(PROBE.encode()).digest()).decode()
-    csp = re.search(r"script-src ([^\"]*)\"", html)
-    assert csp is not None
-    html = html.replace(csp.group(0), f'script-src {csp.group(1)} &#39;sha256-{digest}&#39;"', 1)
-    return html.replace("</body>", f"<script>{PROBE}</script></body>", 1)
 
 
 def test_dashboard_in_chromium(
@@ -600,7 +594,7 @@ def test_dashboard_in_chromium(
     assert shot.stat().st_size > 50_000, "the screenshot is (nearly) blank"
 
     probed = tmp_path / "probed.html"
-    probed.write_text(with_probe(html), encoding="utf-8")
+    probed.write_text(with_script(html, PROBE), encoding="utf-8")
     dom = run_chromium(browser, tmp_path, probed, "--dump-dom").stdout
     found = re.search(r'data-probe="([^"]*)"', dom)
     assert found, "the probe did not run"
