@@ -179,10 +179,6 @@ def check(**options: object) -> None:
 @click.option(
     "--all-releases",
     is_flag=True,
-    expose_value=False,
-    callback=lambda ctx, param, value: __import__("govcheck.portfolio").portfolio.all_releases_option(
-        ctx, param, value
-    ),
     help="Show every release's programmes [default: only the latest release's: programmes "
     "last seen in an earlier release are left out, and counted].",
 )
@@ -211,6 +207,7 @@ def _run(
     progress: bool | None,
     show_suppressed: bool,
     since: Path | None = None,
+    all_releases: bool = False,
 ) -> NoReturn:
     from govcheck.formats import get
     from govcheck.formats.stream import Meta
@@ -238,7 +235,9 @@ def _run(
                 since=since,
             )
         )
-        meta = Meta(__version__, session.fail_on, session.rules, show_suppressed, session.docs_url)
+        meta = Meta(
+            __version__, session.fail_on, session.rules, show_suppressed, session.docs_url, all_releases
+        )
         summary = emit(targets, meta, _echo_errors(session.outcomes()), _echo_notices(session))
     except GovcheckError as exc:
         fail(exc)

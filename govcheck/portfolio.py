@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
-from contextvars import ContextVar
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -17,17 +16,6 @@ from govcheck.report import FileError, RatingRef, Report, Run, Snapshot
 from govcheck.rule import SEVERITY_ORDER, Category, Severity
 
 SEVERITIES = tuple(s.value for s in reversed(SEVERITY_ORDER))
-
-#: Whether the portfolio shows every release's programmes (`govcheck portfolio --all-releases`)
-#: or, by default, only those of the latest release.
-ALL_RELEASES: ContextVar[bool] = ContextVar("govcheck_all_releases", default=False)
-
-
-def all_releases_option(ctx: Any, _param: Any, value: bool) -> None:
-    """The click callback of `--all-releases`: set for this command, reset when it ends."""
-    token = ALL_RELEASES.set(bool(value))
-    ctx.call_on_close(lambda: ALL_RELEASES.reset(token))
-
 
 class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True)
@@ -311,9 +299,9 @@ def departments(rows: Iterable[Row]) -> dict[str, str]:
 
 def summary(run: Run, all_releases: bool | None = None) -> PortfolioSummary:
     """The portfolio over the latest release's programmes (or every release's, with
-    `all_releases`, by default as `govcheck portfolio --all-releases` sets it)."""
+    `all_releases`; by default as the run says, `govcheck portfolio --all-releases`)."""
     every = sorted((row(r) for r in run.reports), key=worst_first)
-    everything = ALL_RELEASES.get() if all_releases is None else all_releases
+    everything = run.all_releases if all_releases is None else all_releases
     as_at, rows, earlier = split_releases(every, everything)
     shown = {r.source for r in rows}
     failing: Counter[str] = Counter()

@@ -273,6 +273,9 @@ class Run(Frozen):
     fail_on: Severity = Severity.high
     rules: tuple[RuleInfo, ...] = ()
     notices: tuple[str, ...] = Field(default=(), description="Run-level messages, e.g. expired waivers.")
+    all_releases: bool = Field(
+        default=False, description="Portfolios: every release's programmes, not only the latest release's."
+    )
 
     @property
     def reports(self) -> tuple[Report, ...]:

@@ -28,6 +28,7 @@ class Meta:
     rules: tuple[RuleInfo, ...] = ()
     show_suppressed: bool = False
     docs_url: str | None = None  # where the rule reference is published, if it is
+    all_releases: bool = False  # portfolios: every release's programmes (--all-releases)
 
 
 @dataclass(frozen=True)
@@ -161,7 +162,7 @@ def feed(
 def render_run(fmt: Format, run: Run, *, show_suppressed: bool = False) -> str:
     """A whole Run through a streaming format, as one string (for the API and tests)."""
     out = io.StringIO()
-    meta = Meta(run.govcheck_version, run.fail_on, run.rules, show_suppressed)
+    meta = Meta(run.govcheck_version, run.fail_on, run.rules, show_suppressed, all_releases=run.all_releases)
     feed([fmt.open(out)], meta, run.outcomes, lambda: run.notices)
     return out.getvalue()
 
@@ -192,6 +193,7 @@ class Buffered:
             fail_on=self.meta.fail_on,
             rules=self.meta.rules,
             notices=summary.notices,
+            all_releases=self.meta.all_releases,
         )
         self.outcomes = []
         rendered = self.fmt.render(run)
