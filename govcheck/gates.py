@@ -150,7 +150,10 @@ def described_field(programme: BaseModel, dotted: str) -> bool:
     """Whether the description gives `dotted`: each step given, and through lists, in at least one item.
 
     A list or section given as empty or null is stated as not in place, which answers the
-    question as well: the fields below it count as described.
+    question as well: the fields below it count as described. One item giving it is enough:
+    a question asks whether this kind of evidence is there (achieved milestones have no
+    forecast, suppliers no assessed needs), where a fact over all the items needs every item
+    (govcheck.gaps.not_given).
     """
     items: list[BaseModel] = [programme]
     for part in dotted.split("."):
