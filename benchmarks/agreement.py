@@ -2,6 +2,7 @@
 
     python benchmarks/agreement.py DIR... [--jobs N] [--json]
     python benchmarks/agreement.py --early-warning RELEASE... [--held-out RELEASE]... [--jobs N] [--json]
+        [--write FILE]
 
 DIR holds programme files with `reference_ratings` (and, for the second baseline, `history`),
 as `govcheck import gmpp` writes them. Every programme with an IPA reference rating counts.
@@ -42,6 +43,11 @@ projects the IPA rated at t+1, and those it rated at both t and t+1. Pooled grou
 AUROC for the outcome's two halves (Red at t+1; worse than at t), to read the figures by.
 A description's text is removed before checking, since one names the IPA's current rating
 (no rule reads it).
+
+--write FILE also writes the pooled figures of the projects rated at t+1 as a small JSON
+document (the releases, their dates and which are held out; per group each score's AUROC and
+precision among the top 20, with n and the projects in trouble; the govcheck version), which
+`govcheck portfolio ... --measures FILE` shows beside the agreement with the IPA.
 """
 
 from __future__ import annotations
@@ -345,6 +351,13 @@ def _pooled(per_pair: Sequence[tuple[str, Sequence[Case]]]) -> dict[str, Any]:
 
 
 def early_warning(paths: Sequence[str], held_out: Sequence[str], jobs: int | None) -> dict[str, Any]:
+    return measure_early_warning(paths, held_out, jobs)[1]
+
+
+def measure_early_warning(
+    paths: Sequence[str], held_out: Sequence[str], jobs: int | None
+) -> tuple[list[Release], dict[str, Any]]:
+    """(the releases, oldest first; the figures by population, release pair and group)."""
     held = {Path(h).resolve() for h in held_out}
     with tempfile.TemporaryDirectory(prefix="govcheck-ew-") as tmp:
         work = Path(tmp)
@@ -372,7 +385,57 @@ def early_warning(paths: Sequence[str], held_out: Sequence[str], jobs: int | Non
             if chosen:
                 block[group] = _pooled(chosen)
         result[population] = block
-    return result
+    return rs, result
+
+
+#: The population and scores the measures file gives (`govcheck portfolio --measures FILE`).
+HEADLINE = "rated at t+1"
+GOVCHECK_SCORES = ("govcheck rating", "govcheck rating + findings")
+
+
+def measures_document(
+    rs: Sequence[Release], held_out: Sequence[str], result: dict[str, Any]
+) -> dict[str, Any]:
+    """The headline figures as the small document `govcheck portfolio --measures` reads
+    (govcheck/measures.py validates it): what was measured, on which releases, and per group
+    (development, held out) each score's AUROC and precision among the top 20, with n and the
+    projects in trouble."""
+    from govcheck import __version__
+
+    held = {Path(h).resolve() for h in held_out}
+    block = result[HEADLINE]
+
+    def group(name: str) -> dict[str, Any] | None:
+        g = block.get(name)
+        if g is None:
+            return None
+        return {
+            "pairs": g["pairs"],
+            "n": g["n"],
+            "positives": g["in_trouble"],
+            "predictors": [
+                {
+                    "name": score,
+                    "role": "govcheck" if score in GOVCHECK_SCORES else "baseline",
+                    "auroc": g["scores"][score]["auroc"],
+                    "precision_at_20": g["scores"][score][f"precision_at_{TOP}"],
+                }
+                for score in SCORES
+            ],
+        }
+
+    return {
+        "govcheck_early_warning": 1,
+        "govcheck_version": __version__,
+        "outcome": "the IPA rates the project Red at release t+1, or worse than at release t",
+        "population": "the projects of each release t that the IPA rated at release t+1",
+        "releases": [
+            {"name": r.path.name, "date": r.snapshot.isoformat(), "held_out": r.path.resolve() in held}
+            for r in rs
+        ],
+        "development": group("development"),
+        "held_out": group("held_out"),
+    }
 
 
 def _num(x: float | None, pct: bool = False) -> str:
@@ -421,7 +484,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         metavar="RELEASE",
         help="with --early-warning: a release whose ratings are held out (repeatable)",
     )
+    parser.add_argument(
+        "--write",
+        metavar="FILE",
+        help="with --early-warning: also write the headline figures to FILE (JSON), for "
+        "`govcheck portfolio ... --measures FILE`",
+    )
     args = parser.parse_args(argv)
+    if args.write and not args.early_warning:
+        print("agreement.py: --write needs --early-warning", file=sys.stderr)
+        return 2
     if args.early_warning:
         for text in [*args.dirs, *args.held_out]:
             if not Path(text).is_file():
@@ -430,8 +502,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         if len(args.dirs) < 2:
             print("agreement.py: --early-warning needs at least two releases", file=sys.stderr)
             return 2
-        ew = early_warning(args.dirs, args.held_out, args.jobs)
+        if args.write and not Path(args.write).resolve().parent.is_dir():
+            print(f"agreement.py: {args.write}: no such directory to write to", file=sys.stderr)
+            return 2
+        rs, ew = measure_early_warning(args.dirs, args.held_out, args.jobs)
         sys.stdout.write(json.dumps(ew, indent=2) + "\n" if args.json else early_table(ew))
+        if args.write:
+            from govcheck.measures import EarlyWarning
+
+            document = json.dumps(measures_document(rs, args.held_out, ew), indent=2) + "\n"
+            EarlyWarning.model_validate_json(document)  # what the portfolio will read, checked
+            Path(args.write).write_text(document, encoding="utf-8")
+            print(f"agreement.py: wrote the early-warning figures to {args.write}", file=sys.stderr)
         return 0
     for text in args.dirs:
         problem = problem_with_dir(text)

@@ -45,6 +45,7 @@ class Settings:
     enable: tuple[str, ...] = ()
     disable: tuple[str, ...] = ()
     severity: tuple[tuple[str, str], ...] = ()
+    options: tuple[tuple[str, tuple[tuple[str, float], ...]], ...] = ()
     gate: int | None = None
     config_name: str = "configuration"
     charts: bool = False
@@ -59,6 +60,7 @@ class Settings:
             enable=self.enable,
             disable=self.disable,
             severity={k: Severity(v) for k, v in self.severity},
+            options={rule: dict(values) for rule, values in self.options},
             source=self.config_name,
         )
 

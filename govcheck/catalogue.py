@@ -33,7 +33,7 @@ from govcheck.validation import fields_at, validate
 from govcheck.variants import KEY, VariantError, expand
 from govcheck.yamlsource import Source, display_path, load
 
-TEMPLATE_NAMES = frozenset({"fact", "programme", "body"})
+TEMPLATE_NAMES = frozenset({"fact", "programme", "body", "option"})
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,7 @@ class LoadedRule:
     line: int
     pattern: dict[str, Any]
     env: jinja2.Environment = field(repr=False, compare=False)
+    data: Any = field(default=None, repr=False, compare=False)  # as written, to set its options again
 
     @cached_property
     def finding(self) -> jinja2.Template:
@@ -106,9 +107,11 @@ def configure(
     enable: Sequence[str] = (),
     disable: Sequence[str] = (),
     severity: Mapping[str, Severity] | None = None,
+    options: Mapping[str, Mapping[str, Any]] | None = None,
     source: str = "configuration",
 ) -> Catalogue:
-    """Select rules by id or category and override severities; unknown names are errors."""
+    """Select rules by id or category, override severities and set rule options; unknown names
+    are errors."""
     ids = {r.rule.id for r in catalogue.rules}
     names = ids | {c.value for c in Category}
     severity = dict(severity or {})
@@ -116,6 +119,7 @@ def configure(
         ("enable", enable, names),
         ("disable", disable, names),
         ("severity", severity, ids),
+        ("options", options or {}, ids),
     ):
         for name in given:
             if name not in allowed:
@@ -136,8 +140,45 @@ def configure(
             continue
         if r.rule.id in severity:
             r = replace(r, rule=r.rule.model_copy(update={"severity": severity[r.rule.id]}))
+        if options and r.rule.id in options:
+            r = with_options(r, options[r.rule.id], source)
         rules.append(r)
     return replace(catalogue, rules=tuple(rules))
+
+
+def with_options(loaded: LoadedRule, values: Mapping[str, Any], source: str) -> LoadedRule:
+    """The rule with some of its options set, its condition checked and compiled again."""
+    rule = loaded.rule
+    for name, value in values.items():
+        where = f"options.{rule.id}.{name}"
+        if name not in rule.options:
+            hint = difflib.get_close_matches(name, sorted(rule.options), n=1)
+            known = ", ".join(sorted(rule.options)) or "none"
+            raise RuleError(
+                f"rule {rule.id} has no option {name!r}"
+                + (f"; did you mean {hint[0]!r}?" if hint else f" (its options: {known})"),
+                file=source,
+                field=where,
+            )
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise RuleError(f"must be a number, not {value!r}", file=source, field=where)
+    data = dict(loaded.data)
+    data["options"] = {
+        name: {**option, "value": values.get(name, option.get("value"))}
+        for name, option in data.get("options", {}).items()
+    }
+    rule = Rule.model_validate(data)
+    try:
+        conditions.check(rule.when)
+    except conditions.ConditionError as exc:
+        raise RuleError(str(exc), file=source, field=f"options.{rule.id}") from None
+    severity = loaded.rule.severity  # a severity set by the configuration stays set
+    return replace(
+        loaded,
+        rule=rule.model_copy(update={"severity": severity}),
+        pattern=conditions.compile_condition(rule.when),
+        data=data,
+    )
 
 
 def rule_files(directory: Path) -> list[Path]:
@@ -220,7 +261,9 @@ def _from_cache(
                     return None
                 pattern = conditions.compile_condition(rule.when)
                 rules.append(
-                    LoadedRule(rule=rule, path=display_path(path), line=line, pattern=pattern, env=env)
+                    LoadedRule(
+                        rule=rule, path=display_path(path), line=line, pattern=pattern, env=env, data=each
+                    )
                 )
         table = Conclusions.model_validate(stored["conclusions"])
     except (KeyError, TypeError, ValueError):  # pydantic's ValidationError is a ValueError
@@ -296,7 +339,7 @@ def _load_rule(path: Path, source: Source, env: jinja2.Environment, variants: bo
         if problem:
             raise fail(problem, f"/{name}")
     pattern = conditions.compile_condition(rule.when)
-    return LoadedRule(rule=rule, path=source.path, line=line, pattern=pattern, env=env)
+    return LoadedRule(rule=rule, path=source.path, line=line, pattern=pattern, env=env, data=source.data)
 
 
 def _template_problem(env: jinja2.Environment, text: str) -> str | None:

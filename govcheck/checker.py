@@ -16,6 +16,9 @@ from govcheck.engine import MAX_PROPERTIES, Engine, EngineRule, Outcome
 from govcheck.errors import EngineError, GovcheckError, InputError, RuleError
 from govcheck.facts import ProgrammeFacts, derive
 from govcheck.gates import load_gates
+from govcheck.importers.schedule.evidence import PARAMETERS, ScheduleEvidence, attach
+from govcheck.importers.schedule.model import Kind
+from govcheck.importers.schedule.summary import summarise
 from govcheck.model import AcceptedException, Programme
 from govcheck.progress import progress
 from govcheck.readiness import act_first, assess, order
@@ -64,6 +67,7 @@ class Checker:
             raise RuleError(
                 f"the rules read {size} facts together; the rule engine takes at most {MAX_PROPERTIES}"
             )
+        self._parameters = _parameters(self.catalogue)
         self._by_id = {r.rule.id: r for r in self.catalogue.rules}
         self._basis = {r.rule.id: rule_basis(r.rule) for r in self.catalogue.rules}
         self.gates = load_gates()
@@ -96,20 +100,24 @@ class Checker:
                 )
 
     def check_programme(self, programme: Programme, source: Source | None = None) -> Report:
+        """The report on one validated programme. Schedule files it names are read relative to
+        `source`; one that cannot be read raises InputError."""
         source = source or Source(path="<programme>", data={})
         gate = self.gate if self.gate is not None else programme.next_gate
-        facts = derive(programme, gate)
+        programme, plan = attach(programme, source.path, self._parameters)
+        facts = derive(programme, gate, plan)
         nested = facts.model_dump()
         accepted = {e.rule: e for e in programme.exceptions}
         try:
             outcome = self._engine.run(self._engine_fact(nested), frozenset(accepted))
         except EngineError as exc:
-            return self._report(programme, source, gate, [_internal(str(exc), source)], Outcome(), nested)
+            failed = [_internal(str(exc), source)]
+            return self._report(programme, source, gate, failed, Outcome(), nested, plan)
         findings = [
-            self._finding(self._by_id[rule_id], nested, facts, programme, source, accepted.get(rule_id))
+            self._finding(self._by_id[rule_id], nested, facts, programme, source, accepted.get(rule_id), plan)
             for rule_id in dict.fromkeys(outcome.fired)
         ]
-        return self._report(programme, source, gate, findings, outcome, nested)
+        return self._report(programme, source, gate, findings, outcome, nested, plan)
 
     def _engine_fact(self, nested: dict[str, Any]) -> dict[str, Any]:
         fact = _project(nested, self._needed)
@@ -129,6 +137,7 @@ class Checker:
         findings: list[Finding],
         outcome: Outcome,
         nested: dict[str, Any],
+        plan: ScheduleEvidence | None = None,
     ) -> Report:
         questions = self.gates.get(gate)
         findings = order(findings, questions)
@@ -147,6 +156,7 @@ class Checker:
             readiness=assess(questions, programme, findings) if questions else None,
             review_progress=progress(programme),
             act_first=act_first(findings),
+            schedule=summarise(plan, (r.rule for r in self.catalogue.rules), outcome.fired) if plan else None,
         )
 
     def _undetermined(self, outcome: Outcome, nested: dict[str, Any], gate: int | None) -> list[Rule]:
@@ -185,15 +195,22 @@ class Checker:
         programme: Programme,
         source: Source,
         exception: AcceptedException | None = None,
+        plan: ScheduleEvidence | None = None,
     ) -> Finding:
         rule = loaded.rule
-        context = template_context(programme, facts)
+        context = template_context(programme, facts, rule)
         try:
             message = " ".join(loaded.finding.render(context).split())
             recommendation = " ".join(loaded.recommendation.render(context).split())
         except Exception as exc:  # noqa: BLE001 - a broken rule must not cost the other findings
             return _internal(f"rule {rule.id} ({loaded.path}) failed to render: {exc}", source)
         _, span = source.locate(rule.location)
+        location = _location(source, rule.location, span)
+        evidence = {name: _plain(gaps.lookup(nested, name)) for name in rule.evidence}
+        if plan is not None and rule.location.startswith(("/schedule_files", "/milestones")):
+            location, listed = in_schedule(plan, rule, source, location, evidence)
+            if rule.activities:
+                evidence["activities"] = listed
         return Finding(
             rule_id=rule.id,
             title=rule.title,
@@ -202,15 +219,16 @@ class Checker:
             message=message,
             recommendation=recommendation,
             references=tuple(str(r) for r in rule.references),
-            evidence={name: _plain(gaps.lookup(nested, name)) for name in rule.evidence},
-            location=_location(source, rule.location, span),
+            evidence=evidence,
+            location=location,
             accepted=_acceptance(exception) if exception else None,
         )
 
 
-def template_context(programme: Programme, facts: ProgrammeFacts) -> dict[str, Any]:
+def template_context(programme: Programme, facts: ProgrammeFacts, rule: Rule | None = None) -> dict[str, Any]:
     """What a rule's finding and recommendation templates see (catalogue.TEMPLATE_NAMES)."""
-    return {"fact": facts, "programme": programme, "body": body(programme)}
+    option = rule.values if rule else {}
+    return {"fact": facts, "programme": programme, "body": body(programme), "option": option}
 
 
 def _acceptance(e: AcceptedException) -> Acceptance:
@@ -291,6 +309,46 @@ def _reference(programme: Programme, source: Source, gate: int | None) -> Progra
             for h in programme.history
         ),
     )
+
+
+def in_schedule(
+    plan: ScheduleEvidence, rule: Rule, source: Source, location: Location, evidence: dict[str, Any]
+) -> tuple[Location, list[dict[str, Any]]]:
+    """Where a finding on the schedule points: the schedule file, at the first activity its check
+    names (else its first line); a milestone finding there, at the milestone its evidence names,
+    only when the description itself names no milestones. And every activity the check names,
+    for JSON and SARIF."""
+    offenders = plan.assessment.checks[rule.activities].offenders if rule.activities else ()
+    if rule.location.startswith("/milestones"):
+        if source.locate("/milestones")[0]:
+            return location, []
+        named = {v for v in evidence.values() if isinstance(v, str)}
+        milestones = [a for a in plan.current.activities if a.kind is Kind.milestone]
+        offenders = tuple([a for a in milestones if a.label in named] or milestones)[:1]
+    line = offenders[0].line if offenders else 1
+    here = Location(
+        file=plan.current.path, line=line, column=1, end_line=line, end_column=1, path=rule.location
+    )
+    return here, [{"id": a.id, "name": a.name, "line": a.line} for a in offenders]
+
+
+def _parameters(catalogue: Catalogue) -> dict[str, float]:
+    """The schedule analysis parameters that rule options set (`parameter:`)."""
+    found: dict[str, float] = {}
+    for r in catalogue.rules:
+        for name, option in r.rule.options.items():
+            if option.parameter is None:
+                continue
+            if option.parameter not in PARAMETERS:
+                raise RuleError(
+                    f"option {name!r} sets an unknown parameter {option.parameter!r}; "
+                    f"known: {', '.join(PARAMETERS)}",
+                    file=r.path,
+                    line=r.line,
+                    field=f"options.{name}.parameter",
+                )
+            found[option.parameter] = option.effective
+    return found
 
 
 def _plain(value: Any) -> Any:

@@ -23,6 +23,7 @@ from govcheck.rule import Severity
 from govcheck.signals import Interrupted, ignore_stop_signals, stop_on_signals
 
 if TYPE_CHECKING:
+    from govcheck.measures import Measures
     from govcheck.report import Outcome
     from govcheck.session import Session
 
@@ -182,6 +183,12 @@ def check(**options: object) -> None:
     help="Show every release's programmes [default: only the latest release's: programmes "
     "last seen in an earlier release are left out, and counted].",
 )
+@click.option(
+    "--measures",
+    type=click.Path(path_type=Path),
+    help="Early-warning figures measured apart (JSON, from benchmarks/agreement.py --early-warning "
+    "--write FILE), shown beside the agreement with the IPA.",
+)
 def portfolio(**options: object) -> None:
     """Check a portfolio and summarise it: ratings, conclusions, categories that fail most.
 
@@ -208,6 +215,7 @@ def _run(
     show_suppressed: bool,
     since: Path | None = None,
     all_releases: bool = False,
+    measures: Path | None = None,
 ) -> NoReturn:
     from govcheck.formats import get
     from govcheck.formats.stream import Meta
@@ -219,6 +227,7 @@ def _run(
         if fmt.binary and path is None:
             fail(f"{fmt.name} is a binary format: give it a path, -f {fmt.name}=PATH")
     try:
+        figures = _measures(measures)
         session = Session(
             Options(
                 inputs=tuple(inputs),
@@ -236,12 +245,27 @@ def _run(
             )
         )
         meta = Meta(
-            __version__, session.fail_on, session.rules, show_suppressed, session.docs_url, all_releases
+            __version__,
+            session.fail_on,
+            session.rules,
+            show_suppressed,
+            session.docs_url,
+            all_releases,
+            figures,
         )
         summary = emit(targets, meta, _echo_errors(session.outcomes()), _echo_notices(session))
     except GovcheckError as exc:
         fail(exc)
     raise SystemExit(summary.exit_code)
+
+
+def _measures(path: Path | None) -> Measures | None:
+    """The early-warning figures of --measures, read before any programme is checked."""
+    if path is None:
+        return None
+    from govcheck.measures import load_measures
+
+    return load_measures(path)
 
 
 def _echo_errors(outcomes: Iterator[Outcome]) -> Iterator[Outcome]:

@@ -10,7 +10,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt
 
 from govcheck.errors import InputError, RuleError
 from govcheck.reading import read_bytes
@@ -28,6 +28,9 @@ class Config(BaseModel):
     enable: tuple[str, ...] = Field(default=(), description="Only these rule ids or categories.")
     disable: tuple[str, ...] = Field(default=(), description="Rule ids or categories to skip.")
     severity: dict[str, Severity] = Field(default_factory=dict, description="Rule id -> severity.")
+    options: dict[str, dict[str, StrictInt | StrictFloat]] = Field(
+        default_factory=dict, description="Rule id -> {option: value}: the rule's thresholds."
+    )
     rules_dirs: tuple[str, ...] = Field(default=(), description="Extra rule directories.")
     fail_on: Severity | None = None
     waivers: str | None = Field(default=None, description="Waiver file.")

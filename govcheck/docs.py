@@ -23,7 +23,12 @@ def _context(loaded: LoadedRule) -> dict[str, Any]:
     return {
         "r": rule,
         "path": loaded.path,
-        "when": _yaml(rule.model_dump(mode="json", by_alias=True, exclude_none=True)["when"]),
+        # As written, so a threshold that is an option shows as `{option: name}`.
+        "when": _yaml(
+            loaded.data["when"]
+            if isinstance(loaded.data, dict) and "when" in loaded.data
+            else rule.model_dump(mode="json", by_alias=True, exclude_none=True)["when"]
+        ),
         "cases": [
             (
                 verdict,

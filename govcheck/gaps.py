@@ -41,6 +41,7 @@ _WORDS = {
     "assurance": "assurance opinions on forecasts",
     "assessments": "assessments of quality",
     "audit_conclusions": "auditors' conclusions on value for money",
+    "schedule_files": "the schedule file (MS Project XML or Primavera P6 XER)",
 }
 
 #: Each top-level part of the description, in the format's order: its JSON pointer and its

@@ -8,6 +8,8 @@ from typing import Any, Literal, NamedTuple
 from pydantic import Field, computed_field
 
 from govcheck.frozen import Frozen
+from govcheck.importers.schedule.summary import ScheduleSummary
+from govcheck.measures import Measures
 from govcheck.progress import ReviewProgress
 from govcheck.readiness import Readiness, act_first, refresh
 from govcheck.rule import SEVERITY_ORDER, Severity
@@ -194,6 +196,9 @@ class Report(Frozen):
         default=(), description="Rule ids of the recommendations to act on first, in order."
     )
     since: Comparison | None = Field(default=None, description="What changed since the previous assessment.")
+    schedule: ScheduleSummary | None = Field(
+        default=None, description="The schedule file the description names: its checks, and what moved."
+    )
 
     def by_severity(self, *, active_only: bool = True) -> dict[str, int]:
         counts = {s.value: 0 for s in reversed(SEVERITY_ORDER)}
@@ -275,6 +280,9 @@ class Run(Frozen):
     notices: tuple[str, ...] = Field(default=(), description="Run-level messages, e.g. expired waivers.")
     all_releases: bool = Field(
         default=False, description="Portfolios: every release's programmes, not only the latest release's."
+    )
+    measures: Measures | None = Field(
+        default=None, description="Portfolios: early-warning figures measured apart (--measures)."
     )
 
     @property

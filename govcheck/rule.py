@@ -63,6 +63,8 @@ class Framework(str, Enum):
     green_book = "green-book"
     nao_lessons = "nao-lessons"
     ogc_common_causes = "ogc-common-causes"
+    dcma_14 = "dcma-14"
+    gao_schedule = "gao-schedule"
 
 
 FRAMEWORK_TITLES = {
@@ -71,6 +73,8 @@ FRAMEWORK_TITLES = {
     Framework.green_book: "HM Treasury Green Book",
     Framework.nao_lessons: "NAO Lessons learned from major programmes",
     Framework.ogc_common_causes: "OGC/NAO common causes of project failure",
+    Framework.dcma_14: "DCMA 14-Point Schedule Assessment (DCMA-EA PAM 200.1)",
+    Framework.gao_schedule: "GAO Schedule Assessment Guide (GAO-16-89G)",
 }
 
 
@@ -181,6 +185,41 @@ class Cases(Strict):
 
 
 POINTER = re.compile(r"^(/[A-Za-z0-9_.~-]+)*$")
+OPTION_NAME = r"^[a-z][a-z0-9_]*$"
+
+
+class Option(Strict):
+    """A threshold of a rule that users may set (`options:` in the configuration). A condition
+    compares a fact with it by writing `{option: name}` where it would write a number."""
+
+    default: Number
+    description: str = Field(min_length=5)
+    value: Number | None = Field(default=None, description="Set by the configuration; else the default.")
+    parameter: str | None = Field(
+        default=None,
+        pattern=OPTION_NAME,
+        description="The schedule analysis parameter it also sets (e.g. high_float_days).",
+    )
+
+    @property
+    def effective(self) -> int | float:
+        return self.default if self.value is None else self.value
+
+
+def _resolve_options(value: Any, options: dict[str, Any]) -> Any:
+    """`{option: name}` anywhere in a condition replaced by the option's value."""
+    if isinstance(value, dict):
+        if set(value) == {"option"}:
+            name = value["option"]
+            option = options.get(name) if isinstance(name, str) else None
+            if not isinstance(option, dict):
+                known = ", ".join(sorted(options)) or "none"
+                raise ValueError(f"when: no option {name!r} (the rule's options: {known})")
+            return option["value"] if option.get("value") is not None else option.get("default")
+        return {k: _resolve_options(v, options) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_resolve_options(v, options) for v in value]
+    return value
 
 
 class Rule(Strict):
@@ -193,9 +232,17 @@ class Rule(Strict):
     )
     references: tuple[Reference, ...] = Field(min_length=1)
     description: str = Field(min_length=10, description="Why the rule matters, for its documentation.")
+    options: dict[Annotated[str, Field(pattern=OPTION_NAME)], Option] = Field(
+        default_factory=dict, description="Thresholds users may set; conditions name them as {option: name}."
+    )
     when: Condition
     location: str = Field(pattern=POINTER.pattern, description="JSON pointer of the field concerned.")
     evidence: tuple[str, ...] = Field(default=(), description="Facts quoted as evidence.")
+    activities: str | None = Field(
+        default=None,
+        pattern=r"^[a-z_]+$",
+        description="The schedule check whose activities the finding lists, located in the schedule file.",
+    )
     realised: StrictBool = Field(
         default=False,
         description="The finding records a loss or failure that has happened (money written off or paid "
@@ -204,6 +251,20 @@ class Rule(Strict):
     finding: str = Field(min_length=10, description="Jinja template of the finding.")
     recommendation: str = Field(min_length=10, description="Jinja template of the recommendation.")
     tests: Cases
+
+    @model_validator(mode="before")
+    @classmethod
+    def _options_in_condition(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "when" in data:
+            options = data.get("options")
+            known = options if isinstance(options, dict) else {}
+            data = {**data, "when": _resolve_options(data["when"], known)}
+        return data
+
+    @property
+    def values(self) -> dict[str, int | float]:
+        """Each option's value in force, as templates see it (`option.name`)."""
+        return {name: o.effective for name, o in self.options.items()}
 
 
 class FindingMatch(Strict):

@@ -86,7 +86,10 @@ def run_case(checker: Checker, base: Source, loaded: LoadedRule, case: Case, exp
         programme = case_programme(base, loaded, case)
     except GovcheckError as exc:
         return result(f"the case's programme is invalid: {exc}")
-    report = checker.check_programme(programme)
+    try:  # schedule files a case names are beside the rule file
+        report = checker.check_programme(programme, Source(path=loaded.path, data={}))
+    except GovcheckError as exc:
+        return result(f"the case's schedule cannot be read: {exc}")
     found = [f for f in report.findings if f.rule_id == rule_id]
     errors = [f.message for f in report.findings if f.rule_id == "internal-error"]
     if errors:

@@ -60,6 +60,7 @@ class Session:
             enable=config.enable,
             disable=config.disable,
             severity=tuple(sorted((k, v.value) for k, v in config.severity.items())),
+            options=tuple(sorted((k, tuple(sorted(v.items()))) for k, v in config.options.items())),
             gate=opts.gate if opts.gate is not None else config.gate,
             config_name=display_path(config_file) if config_file else "configuration",
             charts=opts.charts,

@@ -82,6 +82,15 @@ def the(name: str | Body, start: bool = True) -> str:
     return ("The " if start else "the ") + name
 
 
+def listing(items: Iterable[Any], count: int | None = None) -> str:
+    """The first items, quoted, then how many more there are: `"A10 Design", "A20 Build" and 3 more`."""
+    parts = [f'"{i}"' for i in items]
+    more = (count or len(parts)) - len(parts)
+    if more > 0:
+        return ", ".join(parts) + f" and {more:,} more"
+    return join_and(parts)
+
+
 FILTERS = {
     "the": the,
     "money": money,
@@ -91,6 +100,7 @@ FILTERS = {
     "plural": plural,
     "long_date": long_date,
     "months": months,
+    "listing": listing,
 }
 
 

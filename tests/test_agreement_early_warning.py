@@ -254,3 +254,38 @@ def test_early_warning_end_to_end(tmp_path: Path) -> None:
     assert parts["worse_than_at_t"]["auroc"]["IPA rating at t"] is None
     table = bench.early_table(result)
     assert "AUROC" in table and "precision@20" in table and "red_at_t+1 only" in table
+
+
+def test_early_warning_writes_the_measures_file_the_portfolio_reads(tmp_path: Path) -> None:
+    from govcheck import __version__
+    from govcheck.measures import load_measures
+
+    paths = _releases(tmp_path)
+    out = tmp_path / "measures.json"
+    result = _run("--early-warning", *map(str, paths), "--held-out", str(paths[2]), "--write", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "AUROC" in result.stdout  # the table still goes to standard output
+    m = load_measures(out).early_warning
+    assert m.govcheck_version == __version__
+    assert [(r.name, r.date.isoformat(), r.held_out) for r in m.releases] == [
+        ("gmpp_2021_22.csv", "2022-03-31", False),
+        ("gmpp_2022_23.csv", "2023-03-31", False),
+        ("gmpp_2023_24.csv", "2024-03-31", True),
+    ]
+    assert m.development is not None and m.held_out is not None
+    assert (m.development.n, m.development.positives) == (4, 2)
+    assert (m.held_out.n, m.held_out.positives) == (3, 1)
+    assert m.held_out.pairs == ("gmpp_2022_23.csv -> gmpp_2023_24.csv",)
+    figures = {p.name: (p.role, p.auroc, p.precision_at_20) for p in m.held_out.predictors}
+    assert figures["IPA rating at t"] == ("baseline", 1.0, pytest.approx(1 / 3))
+    assert figures["always Amber"][:2] == ("baseline", 0.5)
+    assert figures["govcheck rating"][0] == figures["govcheck rating + findings"][0] == "govcheck"
+
+
+def test_write_needs_early_warning_and_a_directory(tmp_path: Path) -> None:
+    result = _run(str(tmp_path), "--write", str(tmp_path / "m.json"))
+    assert result.returncode == 2 and result.stderr.strip() == "agreement.py: --write needs --early-warning"
+    paths = _releases(tmp_path)
+    result = _run("--early-warning", *map(str, paths), "--write", str(tmp_path / "no" / "m.json"))
+    assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
+    assert "no such directory to write to" in result.stderr

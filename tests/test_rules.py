@@ -10,6 +10,7 @@ import pytest
 
 from govcheck.catalogue import load_catalogue
 from govcheck.checker import Checker, template_context
+from govcheck.importers.schedule.evidence import attach
 from govcheck.facts import derive
 from govcheck.ruletest import base_programme, case_programme, run_case
 from govcheck.templating import rule_environment
@@ -59,8 +60,8 @@ def test_templates_render_with_strict_undefined_on_failing_cases() -> None:
     base = base_programme()
     for loaded in CATALOGUE.rules:
         for case in loaded.rule.tests.failing:
-            programme = case_programme(base, loaded, case)
-            context = template_context(programme, derive(programme, case.gate))
+            programme, plan = attach(case_programme(base, loaded, case), loaded.path)
+            context = template_context(programme, derive(programme, case.gate, plan), loaded.rule)
             for template in (loaded.finding, loaded.recommendation):
                 text = template.render(context)
                 assert text.strip(), loaded.rule.id

@@ -52,7 +52,9 @@ from govcheck.facts.outcome import (
     performance,
     status,
 )
+from govcheck.facts.plan import DcmaFacts, ReplanFacts, dcma, replan
 from govcheck.facts.schedule import MigrationFacts, ScheduleFacts, migration, schedule
+from govcheck.importers.schedule.evidence import ScheduleEvidence
 from govcheck.model import Programme
 
 __all__ = [
@@ -106,6 +108,8 @@ class ProgrammeFacts(Facts):
     stakeholders: StakeholderFacts
     migration: MigrationFacts
     schedule: ScheduleFacts
+    dcma: DcmaFacts
+    replan: ReplanFacts
     costs: CostFacts
     benefits: BenefitFacts
     value: ValueFacts
@@ -140,6 +144,8 @@ SECTIONS: dict[str, tuple[str, str]] = {
     "stakeholders": ("/parties", "parties"),
     "migration": ("/migration", "migration"),
     "schedule": ("/milestones", "milestones and schedule"),
+    "dcma": ("/schedule_files", "the schedule file"),
+    "replan": ("/schedule_files", "the schedule's previous update"),
     "costs": ("/costs", "costs"),
     "benefits": ("/benefits", "benefits"),
     "value": ("/costs", "costs and benefits"),
@@ -159,8 +165,10 @@ SECTIONS: dict[str, tuple[str, str]] = {
 }
 
 
-def derive(p: Programme, gate: int | None = None) -> ProgrammeFacts:
-    """Compute the facts for `p` as of its assessment date, for `gate` (else its next gate)."""
+def derive(p: Programme, gate: int | None = None, plan: ScheduleEvidence | None = None) -> ProgrammeFacts:
+    """Compute the facts for `p` as of its assessment date, for `gate` (else its next gate),
+    with the evidence of its schedule file when it names one (its milestones already joined to
+    `p.milestones`: govcheck.importers.schedule.evidence)."""
     gate = p.next_gate if gate is None else gate
     today = p.assessment_date
     return ProgrammeFacts(
@@ -174,6 +182,8 @@ def derive(p: Programme, gate: int | None = None) -> ProgrammeFacts:
         stakeholders=stakeholders(p, today),
         migration=migration(p),
         schedule=schedule(p, today),
+        dcma=dcma(plan),
+        replan=replan(p, plan),
         costs=costs(p),
         benefits=benefits(p, today),
         value=value(p, today),

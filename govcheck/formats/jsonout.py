@@ -75,6 +75,7 @@ def report_json(r: Report | FileError) -> dict[str, Any]:
         "readiness": r.readiness.model_dump(mode="json") if r.readiness else None,
         "review_progress": r.review_progress.model_dump(mode="json") if r.review_progress else None,
         "since": r.since.model_dump(mode="json") if r.since else None,
+        "schedule": r.schedule.model_dump(mode="json") if r.schedule else None,
         "summary": {"by_severity": r.by_severity(), "suppressed": r.suppressed},
     }
 

@@ -12,6 +12,7 @@ import os
 from typing import Any
 
 from govcheck.formats import Format
+from govcheck.formats.early_warning import json_block, sheet_lines, terminal_lines
 from govcheck.formats.jsonout import dumps
 from govcheck.portfolio import Movement, PortfolioSummary, Row, summary
 from govcheck.report import FileError, Run
@@ -145,7 +146,8 @@ def _baseline_lines(data: PortfolioSummary) -> list[list[Any]]:
 
 
 def render_xlsx(run: Run) -> bytes:
-    """A workbook: programmes (as in the CSV), agreement with the IPA, and when it was made.
+    """A workbook: programmes (as in the CSV), agreement with the IPA and when it was made, and
+    the early-warning figures (or that they were not supplied).
 
     Reproducible: the document's dates and every zip entry's time are the generation time."""
     import zipfile
@@ -174,6 +176,7 @@ def render_xlsx(run: Run) -> bytes:
             *([r, *c] for r, c in zip(agreement.confusion.rows, agreement.confusion.counts, strict=True)),
         ]
     _sheet(book, "Agreement", about)
+    _sheet(book, "Early warning", sheet_lines(run))
     naive = when.replace(tzinfo=None)
     book.properties.created = book.properties.modified = naive
     raw = io.BytesIO()
@@ -203,6 +206,7 @@ def _json(run: Run) -> dict[str, Any]:
         "agreement_with_ipa_on_baseline_programmes": (
             data.agreement_on_baseline_rows.model_dump() if data.agreement_on_baseline_rows else None
         ),
+        "early_warning": json_block(run),
         "as_at": data.as_at,
         "all_releases": data.all_releases,
         "left_out": [{"as_at": d, "programmes": n} for d, n in data.left_out],
@@ -272,9 +276,8 @@ def render_terminal(run: Run) -> str:
 
     context = _terminal(run)
     text = report_environment().get_template("portfolio.j2").render(**context)
-    head = "".join(
-        f"[bold]{label.capitalize()}[/]: {escape(t)}\n" for label, t in releases_lines(context["data"])
-    )
+    lines = releases_lines(context["data"]) + terminal_lines(run)
+    head = "".join(f"[bold]{label.capitalize()}[/]: {escape(t)}\n" for label, t in lines)
     return head + ("\n" if head else "") + text
 
 

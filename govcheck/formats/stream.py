@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
+from govcheck.measures import Measures
 from govcheck.report import FileError, Finding, Outcome, Report, RuleInfo, Run
 from govcheck.rule import SEVERITY_ORDER, Severity
 
@@ -29,6 +30,7 @@ class Meta:
     show_suppressed: bool = False
     docs_url: str | None = None  # where the rule reference is published, if it is
     all_releases: bool = False  # portfolios: every release's programmes (--all-releases)
+    measures: Measures | None = None  # portfolios: early-warning figures measured apart (--measures)
 
 
 @dataclass(frozen=True)
@@ -162,7 +164,14 @@ def feed(
 def render_run(fmt: Format, run: Run, *, show_suppressed: bool = False) -> str:
     """A whole Run through a streaming format, as one string (for the API and tests)."""
     out = io.StringIO()
-    meta = Meta(run.govcheck_version, run.fail_on, run.rules, show_suppressed, all_releases=run.all_releases)
+    meta = Meta(
+        run.govcheck_version,
+        run.fail_on,
+        run.rules,
+        show_suppressed,
+        all_releases=run.all_releases,
+        measures=run.measures,
+    )
     feed([fmt.open(out)], meta, run.outcomes, lambda: run.notices)
     return out.getvalue()
 
@@ -194,6 +203,7 @@ class Buffered:
             rules=self.meta.rules,
             notices=summary.notices,
             all_releases=self.meta.all_releases,
+            measures=self.meta.measures,
         )
         self.outcomes = []
         rendered = self.fmt.render(run)

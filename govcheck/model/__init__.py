@@ -58,6 +58,7 @@ from govcheck.model.sections import (
     Person,
     Risk,
     RiskManagement,
+    ScheduleFiles,
     WholeLifeCost,
 )
 
@@ -111,6 +112,7 @@ __all__ = [
     "ReferenceRating",
     "Risk",
     "RiskManagement",
+    "ScheduleFiles",
     "Snapshot",
     "Stage",
     "Status",
@@ -143,6 +145,9 @@ class Programme(Dated):
     parties: tuple[Party, ...] = ()
     migration: Migration | None = None
     milestones: tuple[Milestone, ...] = ()
+    schedule_files: ScheduleFiles | None = Field(
+        default=None, description="The schedule itself: its milestones join `milestones`, and it is checked."
+    )
     costs: Costs = Costs()
     benefits: Benefits = Benefits()
     risk_management: RiskManagement = RiskManagement()

@@ -32,6 +32,14 @@ class Status(Dated):
 
     state: Literal["active", "paused", "reset", "terminated", "cancelled", "closed"]
     reason: Text | None = None
+    summary: Text | None = Field(
+        default=None, description="The latest status report's own summary, as written."
+    )
+    key_dates: Literal["unchanged", "moved"] | None = Field(
+        default=None,
+        description="What the latest status report says of the finish and key milestone dates since the "
+        "last one.",
+    )
     decided_by: Name | None = Field(default=None, description="Who terminated, cancelled or reset it.")
     date: Date | None = Field(
         default=None, validate_default=True, description="When it entered the state; required unless active."

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import (
+    AfterValidator,
     Field,
     StrictBool,
     ValidationInfo,
@@ -146,6 +147,32 @@ class Milestone(Dated):
     actual: Date | None = None
     go_live: StrictBool = Field(default=False, description="A point where the whole service goes live.")
     no_new_date: StrictBool = Field(default=False, description="Missed, and no new date has been set.")
+    source: Name | None = Field(
+        default=None,
+        description="Where it was read from, when not the description: a schedule file and activity.",
+    )
+
+
+def _relative(path: str) -> str:
+    if path.startswith(("/", "\\")) or (len(path) > 1 and path[1] == ":") or "\x00" in path:
+        raise ValueError("give the path relative to the description, so that it travels with it")
+    return path
+
+
+SchedulePath = Annotated[str, Field(min_length=1, max_length=1000), AfterValidator(_relative)]
+
+
+class ScheduleFiles(Strict):
+    """The programme's own schedule as its scheduling tool saved it: MS Project XML (MSPDI) or a
+    Primavera P6 XER file, named relative to the description."""
+
+    current: SchedulePath = Field(description="The latest update of the schedule.")
+    previous: SchedulePath | None = Field(
+        default=None, description="The update before it, to show what moved."
+    )
+    baseline: SchedulePath | None = Field(
+        default=None, description="The baseline schedule, where its dates are not held in the current file."
+    )
 
 
 class WholeLifeCost(Strict):

@@ -96,6 +96,7 @@ def _single(run: Run) -> dict[str, Any]:
 
 
 def _portfolio(run: Run) -> dict[str, Any]:
+    from govcheck.formats.early_warning import panel
     from govcheck.formats.portfolio import generated_at
 
     script = report_environment().get_template(SCRIPT).render()
@@ -105,6 +106,7 @@ def _portfolio(run: Run) -> dict[str, Any]:
         "items": run.outcomes,
         "portfolio": True,
         "generated": generated_at(),
+        "early_warning": panel(run),
     }
 
 
