@@ -2,8 +2,8 @@
 
 `sound` passes every DCMA check; `moved` is its next update, in which "Deploy" grew by ten
 working days and so moved the finish; `flawed` fails every check. They are built here from the
-model and written as P6 XER; tests/test_schedule_rules.py checks that the committed files are
-what this module writes. Regenerate them with `python tests/schedule_cases.py`.
+model and written as P6 XER, as is the bundled example's schedule (examples/schedules/);
+tests/test_schedule_rules.py checks that the committed files are what this module writes. Regenerate them with `python tests/schedule_cases.py`.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from types import MappingProxyType
 sys.path.insert(0, str(Path(__file__).parent))
 
 from schedule_models import constraint, day, link, milestone, schedule, task, with_dates
-from schedule_write import write_xer
+from schedule_write import write_mspdi, write_xer
 
 from govcheck.importers.schedule.model import Activity, Schedule
 
@@ -130,11 +130,23 @@ def flawed() -> Schedule:
 
 SCHEDULES = {"sound.xer": sound, "moved.xer": moved, "flawed.xer": flawed}
 
+#: The bundled example's schedule (examples/harbour-ticketing.yaml): its update in MS Project
+#: XML, the update before in P6 XER, so that the example shows both formats.
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "schedules"
+
+
+def written() -> dict[Path, bytes]:
+    """Every schedule file this module makes, by where it is committed."""
+    files = {CASES / name: write_xer(build()) for name, build in SCHEDULES.items()}
+    files[EXAMPLES / "harbour-2024-03.xml"] = write_mspdi(moved())
+    files[EXAMPLES / "harbour-2024-02.xer"] = write_xer(sound())
+    return files
+
 
 def main() -> None:
-    CASES.mkdir(parents=True, exist_ok=True)
-    for name, build in SCHEDULES.items():
-        (CASES / name).write_bytes(write_xer(build()))
+    for path, content in written().items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
 
 
 if __name__ == "__main__":

@@ -127,8 +127,10 @@ def dcma(evidence: ScheduleEvidence | None) -> DcmaFacts:
 #: What a status summary says when it claims the key dates have not moved.
 UNCHANGED = re.compile(
     r"\b(no|without)\s+(change|changes|movement|slippage|slip)\s+(to|in|of)\s+(the\s+)?"
-    r"((key|finish|end|completion|delivery|milestone|programme|project)\s+)*dates?\b"
-    r"|\b(key|finish|end|completion|milestone)\s+dates?\s+(are\s+|is\s+|remains?\s+)?unchanged\b",
+    r"((key|finish|end|completion|delivery|milestone|programme|project|go-live|go\s+live|launch)\s+)*"
+    r"dates?\b"
+    r"|\b(key|finish|end|completion|milestone|go-live|go\s+live)\s+dates?\s+(are\s+|is\s+|remains?\s+)?"
+    r"unchanged\b",
     re.IGNORECASE,
 )
 

@@ -1,0 +1,228 @@
+"""A description that names its schedule, through the command line: the DCMA findings located in
+the schedule file in every format, the same in both file formats, what moved, rule options, and
+bad schedules refused in one line without costing the rest of a batch."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import jsonschema
+import pytest
+import schedule_cases
+from conftest import ROOT, run_cli
+from schedule_write import write_mspdi, write_xer
+
+EXAMPLE = "examples/harbour-ticketing.yaml"
+SARIF_SCHEMA = ROOT / "tests" / "schemas" / "sarif-schema-2.1.0.json"
+DCMA = {
+    "dcma-missing-logic", "dcma-leads", "dcma-lags", "dcma-relationship-types", "dcma-hard-constraints",
+    "dcma-high-float", "dcma-negative-float", "dcma-high-duration", "dcma-invalid-dates", "dcma-resources",
+    "dcma-missed-tasks", "dcma-critical-path-test", "dcma-cpli", "dcma-bei",
+}
+
+
+def describe(directory: Path, current: str, previous: str | None = None, extra: str = "") -> Path:
+    text = (
+        "id: sched\nname: Schedule Test\ndepartment: Department for Tests\nassessment_date: 2024-03-20\n"
+        f"next_gate: 3\n{extra}schedule_files:\n  current: {current}\n"
+        + (f"  previous: {previous}\n" if previous else "")
+    )
+    path = directory / "programme.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def report_of(path: Path, *args: str, cwd: Path | None = None) -> dict:
+    result = run_cli("check", str(path), "-f", "json", *args, cwd=cwd)
+    assert result.returncode in (0, 1), result.stderr
+    (report,) = json.loads(result.stdout)
+    return report
+
+
+def test_committed_schedules_are_what_the_generator_writes() -> None:
+    for path, content in schedule_cases.written().items():
+        assert path.read_bytes() == content, f"{path}: run python tests/schedule_cases.py"
+
+
+@pytest.mark.parametrize("writer", [write_xer, write_mspdi], ids=["xer", "mspdi"])
+def test_every_check_fails_on_the_flawed_schedule_in_either_format(tmp_path: Path, writer) -> None:
+    (tmp_path / "plan.dat").write_bytes(writer(schedule_cases.flawed()))  # detected from the content
+    report = report_of(describe(tmp_path, "plan.dat"))
+    found = {f["rule_id"]: f for f in report["findings"]}
+    assert DCMA <= set(found)
+    logic = found["dcma-missing-logic"]
+    assert logic["location"]["file"].endswith("plan.dat")
+    line = logic["location"]["line"]
+    assert logic["evidence"]["activities"] == [{"id": "T4", "name": "Write user guide", "line": line}]
+    assert '"T4 Write user guide"' in logic["message"]
+    assert [c["result"] for c in report["schedule"]["checks"]] == ["fails"] * 14
+
+
+def test_both_formats_give_the_same_findings(tmp_path: Path) -> None:
+    def findings(writer, name: str) -> set[tuple[str, str]]:
+        directory = tmp_path / name
+        directory.mkdir()
+        (directory / "plan").write_bytes(writer(schedule_cases.flawed()))
+        report = report_of(describe(directory, "plan"))
+        return {(f["rule_id"], f["message"]) for f in report["findings"]}
+
+    assert findings(write_xer, "xer") == findings(write_mspdi, "mspdi")
+
+
+def test_the_sound_schedule_passes_every_check(tmp_path: Path) -> None:
+    (tmp_path / "plan.xml").write_bytes(write_mspdi(schedule_cases.sound()))
+    report = report_of(describe(tmp_path, "plan.xml"))
+    assert not {f["rule_id"] for f in report["findings"]} & DCMA
+    assert {c["result"] for c in report["schedule"]["checks"]} == {"passes"}
+
+
+@pytest.mark.parametrize("writer", [write_xer, write_mspdi], ids=["xer", "mspdi"])
+def test_what_moved_between_two_updates_is_exact(tmp_path: Path, writer) -> None:
+    (tmp_path / "before").write_bytes(writer(schedule_cases.sound()))
+    (tmp_path / "after").write_bytes(writer(schedule_cases.moved()))
+    report = report_of(describe(tmp_path, "after", "before"))
+    moved = report["schedule"]["moved"]
+    # Deploy grew from 15 to 25 working days: two weeks, Friday 5 April to Friday 19 April.
+    assert (moved["finish_before"], moved["finish_after"]) == ("2024-04-05", "2024-04-19")
+    assert (moved["calendar_days"], moved["working_days"]) == (14, 10)
+    assert moved["milestones"] == ["M2 Go-live: 2024-04-05 → 2024-04-19 (+14 days)"]
+    assert "T4 Deploy: duration 15 → 25 working days" in moved["drivers"]
+    finding = next(f for f in report["findings"] if f["rule_id"] == "schedule-finish-moved")
+    assert "moved 14 days later" in finding["message"]
+
+
+def test_the_example_shows_the_status_contradicted_in_every_format(tmp_path: Path) -> None:
+    report = report_of(ROOT / EXAMPLE)
+    ids = {f["rule_id"] for f in report["findings"]}
+    assert {"status-contradicts-schedule", "schedule-finish-moved", "dcma-cpli"} <= ids
+    for fmt, marks in {
+        "terminal": ("The schedule", "What moved since the previous update", "Critical path test"),
+        "markdown": ("## The schedule", "### What moved since the previous update", "| 12 | Critical path"),
+        "html": ("The schedule</h", "What moved since the previous update", "Critical path test"),
+    }.items():
+        out = tmp_path / f"report.{fmt}"
+        result = run_cli("check", EXAMPLE, "-f", fmt, "-o", str(out))
+        assert result.returncode == 1, result.stderr
+        text = out.read_text(encoding="utf-8")
+        for mark in marks:
+            assert mark in text, (fmt, mark)
+        assert "examples/schedules/harbour-2024-03.xml" in text
+
+
+def test_sarif_locates_schedule_findings_in_the_schedule_file_and_validates(tmp_path: Path) -> None:
+    (tmp_path / "plan.xer").write_bytes(write_xer(schedule_cases.flawed()))
+    describe(tmp_path, "plan.xer")
+    result = run_cli("check", "programme.yaml", "-f", "sarif", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr  # nothing at high or above
+    sarif = json.loads(result.stdout)
+    jsonschema.Draft7Validator(json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))).validate(sarif)
+    results = {r["ruleId"]: r for r in sarif["runs"][0]["results"]}
+    where = results["dcma-hard-constraints"]["locations"][0]["physicalLocation"]
+    assert where["artifactLocation"]["uri"] == "plan.xer"
+    activities = results["dcma-hard-constraints"]["properties"]["evidence"]["activities"]
+    assert [a["id"] for a in activities] == ["T5", "T7"]
+    assert where["region"]["startLine"] == activities[0]["line"]
+
+
+def test_schedule_milestones_join_the_description_and_are_located_there(tmp_path: Path) -> None:
+    (tmp_path / "plan.xer").write_bytes(write_xer(schedule_cases.flawed()))
+    report = report_of(describe(tmp_path, "plan.xer"))
+    slipped = next(f for f in report["findings"] if f["rule_id"] == "milestones-slipped")
+    assert '"M2 Go-live"' in slipped["message"]
+    lines = (tmp_path / "plan.xer").read_text(encoding="cp1252").splitlines()
+    assert "Go-live" in lines[slipped["location"]["line"] - 1]
+
+
+def test_rule_options_set_thresholds_and_analysis_parameters(tmp_path: Path) -> None:
+    (tmp_path / "plan.xer").write_bytes(write_xer(schedule_cases.flawed()))
+    describe(tmp_path, "plan.xer")
+    (tmp_path / ".govcheck.yaml").write_text(
+        "options:\n  dcma-hard-constraints: {share: 0.5}\n  dcma-high-duration: {days: 80}\n",
+        encoding="utf-8",
+    )
+    report = report_of(tmp_path / "programme.yaml", cwd=tmp_path)
+    ids = {f["rule_id"] for f in report["findings"]}
+    assert "dcma-hard-constraints" not in ids  # 33% is within a 50% limit
+    assert "dcma-high-duration" not in ids  # a 60-day task is not high at 80 days
+    checks = {c["name"]: c for c in report["schedule"]["checks"]}
+    assert checks["hard_constraints"]["limit"] == "at most 50%"
+    assert checks["high_duration"]["count"] == 0
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        (
+            "dcma-hard-constraints: {shar: 0.5}",
+            "options.dcma-hard-constraints.shar: rule dcma-hard-constraints has no option 'shar'; "
+            "did you mean 'share'?",
+        ),
+        ("dcma-hard-constraints: {share: lots}", "options.dcma-hard-constraints.share"),
+        ("dcma-hard-constraint: {share: 0.5}", "did you mean 'dcma-hard-constraints'?"),
+    ],
+)
+def test_bad_options_are_one_line_errors(tmp_path: Path, setting: str, message: str) -> None:
+    shutil.copy(ROOT / "examples" / "healthy.yaml", tmp_path / "healthy.yaml")
+    (tmp_path / ".govcheck.yaml").write_text(f"options:\n  {setting}\n", encoding="utf-8")
+    result = run_cli("check", "healthy.yaml", cwd=tmp_path)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (
+            b'<?xml version="1.0"?><!DOCTYPE p [<!ENTITY a "aaaa">]>'
+            b'<Project xmlns="http://schemas.microsoft.com/project">&a;</Project>',
+            "document type declaration",
+        ),
+        (b"ERMHDR\t3.1\t2024-01-01\n%T\tPROJECT\n", "3.1"),
+        (b"id,name\n1,Design\n", "not a schedule"),
+    ],
+)
+def test_a_bad_schedule_is_one_line_and_the_batch_goes_on(
+    tmp_path: Path, content: bytes, expected: str
+) -> None:
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "plan.xml").write_bytes(content)
+    describe(bad, "plan.xml")
+    result = run_cli("check", str(bad / "programme.yaml"), EXAMPLE, "-f", "json")
+    assert result.returncode == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert "plan.xml" in line and expected in line
+    reports = [r for r in json.loads(result.stdout) if "findings" in r]
+    assert [r["programme"]["id"] for r in reports] == ["harbour-ticketing"]
+    assert reports[0]["findings"]
+
+
+def test_circular_logic_names_the_loop(tmp_path: Path) -> None:
+    loop = schedule_cases.sound()
+    from dataclasses import replace
+
+    from schedule_models import link
+
+    (tmp_path / "plan.xer").write_bytes(write_xer(replace(loop, links=(*loop.links, link("T5", "T3")))))
+    result = run_cli("check", str(describe(tmp_path, "plan.xer")))
+    assert result.returncode == 2
+    assert "circular logic: " in result.stderr and "T5 Train users" in result.stderr
+
+
+def test_schedule_paths_are_relative_to_the_description(tmp_path: Path) -> None:
+    result = run_cli("check", str(describe(tmp_path, "/etc/passwd")))
+    assert result.returncode == 2
+    assert "schedule_files.current" in result.stderr and "relative to the description" in result.stderr
+    missing = run_cli("check", str(describe(tmp_path, "nowhere.xml")))
+    assert missing.returncode == 2 and "nowhere.xml: file not found" in missing.stderr
+
+
+def test_without_a_schedule_the_checks_are_an_evidence_gap() -> None:
+    report = report_of(ROOT / "examples" / "healthy.yaml")
+    gap = next(g for g in report["gaps"] if g["location"]["path"] == "/schedule_files")
+    assert "schedule_files" in gap["evidence"]["not_described"]
+    assert DCMA <= set(gap["evidence"]["rules"])
+    assert report["schedule"] is None
