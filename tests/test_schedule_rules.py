@@ -226,3 +226,36 @@ def test_without_a_schedule_the_checks_are_an_evidence_gap() -> None:
     assert "schedule_files" in gap["evidence"]["not_described"]
     assert DCMA <= set(gap["evidence"]["rules"])
     assert report["schedule"] is None
+
+
+@pytest.mark.parametrize("writer", [write_xer, write_mspdi], ids=["xer", "mspdi"])
+def test_each_check_gives_the_hand_computed_value_read_from_either_format(tmp_path: Path, writer) -> None:
+    from govcheck.importers.schedule import read_schedule
+    from govcheck.importers.schedule.dcma import assess
+
+    (tmp_path / "plan").write_bytes(writer(schedule_cases.flawed()))
+    checks = assess(read_schedule(tmp_path / "plan")).checks
+    # Incomplete tasks: T2-T7 (six; the milestones and the finished Design are left out). Links
+    # touching them: nine of the ten (Start -> Design touches none).
+    expected = {
+        "missing_logic": (1, 6, 1 / 6),  # Write user guide drives nothing
+        "leads": (1, 9, 1),  # Migrate data -> Train users, -2 days
+        "lags": (2, 9, 2 / 9),  # Build -> Integrate SS +5, Build -> Write user guide +3
+        "relationship_types": (3, 9, 6 / 9),  # two SS and one FF among nine
+        "hard_constraints": (2, 6, 2 / 6),  # Migrate data FNLT, Hand over MSO
+        "high_float": (2, 6, 2 / 6),  # Write user guide and Train users, far ahead of Hand over's MSO
+        "negative_float": (3, 6, 3),  # Build, Integrate and Migrate data cannot meet the FNLT of 5 April
+        "high_duration": (1, 6, 1 / 6),  # Integrate, 60 days
+        "invalid_dates": (1, 9, 1),  # Write user guide forecast to start 4 March, before the status date
+        "resources": (1, 6, 1 / 6),  # Train users
+        "missed_tasks": (1, 2, 1 / 2),  # due by 15 March: Design (done) and Build (not)
+        "critical_path_test": (1, 3, 0.0),  # the MSO on Hand over holds the finish
+        # 191 working days from 15 March to the forecast finish, 6 December; the baseline finish
+        # (Train users, 9 July) is 108 working days before it: (191 - 108) / 191.
+        "cpli": (0, 191, 83 / 191),
+        "bei": (1, 2, 1 / 2),  # one of the two tasks due has finished
+    }
+    for name, (count, total, value) in expected.items():
+        check = checks[name]
+        assert (check.count, check.total) == (count, total), name
+        assert check.value == pytest.approx(value), name

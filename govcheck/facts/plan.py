@@ -26,9 +26,9 @@ FIRST = 5
 CHECKS: Mapping[str, str] = MappingProxyType(
     {
         "missing_logic": "Share of incomplete tasks with no predecessor or no successor.",
-        "leads": "Links with a negative lag (leads) into incomplete tasks.",
-        "lags": "Share of links into incomplete tasks with a positive lag.",
-        "relationship_types": "Share of links into incomplete tasks that are finish-to-start.",
+        "leads": "Links with a negative lag (leads) to or from incomplete tasks.",
+        "lags": "Share of links to or from incomplete tasks with a positive lag.",
+        "relationship_types": "Share of links to or from incomplete tasks that are finish-to-start.",
         "hard_constraints": "Share of incomplete tasks with a hard date constraint.",
         "high_float": "Share of incomplete tasks with total float above the high-float limit.",
         "negative_float": "Incomplete tasks with negative total float.",

@@ -1,4 +1,8 @@
-"""Importers: published data about programmes in, programme descriptions (YAML) out.
+"""Importers: data from outside govcheck's own format.
+
+`gmpp_*` turn published GMPP releases into programme descriptions (`govcheck import gmpp`);
+`schedule/` reads a programme's own schedule files (MS Project XML, P6 XER) as evidence for the
+description that names them.
 
 `IMPORTERS` maps each importer's name (the word after `govcheck import`) to the module that
 holds its click command, named `command`; `govcheck.importers.command` builds the `import`
