@@ -16,8 +16,8 @@ from govcheck.engine import MAX_PROPERTIES, Engine, EngineRule, Outcome
 from govcheck.errors import EngineError, GovcheckError, InputError, RuleError
 from govcheck.facts import ProgrammeFacts, derive
 from govcheck.gates import load_gates
-from govcheck.importers.schedule.evidence import PARAMETERS, ScheduleEvidence, attach
-from govcheck.importers.schedule.model import Kind
+from govcheck.importers.schedule.evidence import ScheduleEvidence, attach
+from govcheck.importers.schedule.located import in_schedule, parameters
 from govcheck.importers.schedule.summary import summarise
 from govcheck.model import AcceptedException, Programme
 from govcheck.progress import progress
@@ -67,7 +67,7 @@ class Checker:
             raise RuleError(
                 f"the rules read {size} facts together; the rule engine takes at most {MAX_PROPERTIES}"
             )
-        self._parameters = _parameters(self.catalogue)
+        self._parameters = parameters(self.catalogue)
         self._by_id = {r.rule.id: r for r in self.catalogue.rules}
         self._basis = {r.rule.id: rule_basis(r.rule) for r in self.catalogue.rules}
         self.gates = load_gates()
@@ -141,7 +141,7 @@ class Checker:
     ) -> Report:
         questions = self.gates.get(gate)
         findings = order(findings, questions)
-        sections = gaps.by_section(self._undetermined(outcome, nested, gate), nested, programme)
+        sections = gaps.by_section(self._undetermined(outcome, nested, gate, programme), nested, programme)
         table = self.catalogue.conclusions
         return Report(
             govcheck_version=__version__,
@@ -159,14 +159,18 @@ class Checker:
             schedule=summarise(plan, (r.rule for r in self.catalogue.rules), outcome.fired) if plan else None,
         )
 
-    def _undetermined(self, outcome: Outcome, nested: dict[str, Any], gate: int | None) -> list[Rule]:
-        """Rules that did not fire but might have, had what they read been described."""
+    def _undetermined(
+        self, outcome: Outcome, nested: dict[str, Any], gate: int | None, programme: Programme
+    ) -> list[Rule]:
+        """Rules that did not fire but might have, had what they read been described (rules on
+        evidence a description may attach apply only when it is attached)."""
         fired = set(outcome.fired)
         return [
             r.rule
             for r in self.catalogue.rules
             if r.rule.id not in fired
             and (gate is None or gate in r.rule.gates)
+            and (r.rule.requires is None or gaps.not_given(programme, r.rule.requires) is None)
             and evaluate(r.rule.when, lambda name: gaps.lookup(nested, name)) is None
         ]
 
@@ -309,46 +313,6 @@ def _reference(programme: Programme, source: Source, gate: int | None) -> Progra
             for h in programme.history
         ),
     )
-
-
-def in_schedule(
-    plan: ScheduleEvidence, rule: Rule, source: Source, location: Location, evidence: dict[str, Any]
-) -> tuple[Location, list[dict[str, Any]]]:
-    """Where a finding on the schedule points: the schedule file, at the first activity its check
-    names (else its first line); a milestone finding there, at the milestone its evidence names,
-    only when the description itself names no milestones. And every activity the check names,
-    for JSON and SARIF."""
-    offenders = plan.assessment.checks[rule.activities].offenders if rule.activities else ()
-    if rule.location.startswith("/milestones"):
-        if source.locate("/milestones")[0]:
-            return location, []
-        named = {v for v in evidence.values() if isinstance(v, str)}
-        milestones = [a for a in plan.current.activities if a.kind is Kind.milestone]
-        offenders = tuple([a for a in milestones if a.label in named] or milestones)[:1]
-    line = offenders[0].line if offenders else 1
-    here = Location(
-        file=plan.current.path, line=line, column=1, end_line=line, end_column=1, path=rule.location
-    )
-    return here, [{"id": a.id, "name": a.name, "line": a.line} for a in offenders]
-
-
-def _parameters(catalogue: Catalogue) -> dict[str, float]:
-    """The schedule analysis parameters that rule options set (`parameter:`)."""
-    found: dict[str, float] = {}
-    for r in catalogue.rules:
-        for name, option in r.rule.options.items():
-            if option.parameter is None:
-                continue
-            if option.parameter not in PARAMETERS:
-                raise RuleError(
-                    f"option {name!r} sets an unknown parameter {option.parameter!r}; "
-                    f"known: {', '.join(PARAMETERS)}",
-                    file=r.path,
-                    line=r.line,
-                    field=f"options.{name}.parameter",
-                )
-            found[option.parameter] = option.effective
-    return found
 
 
 def _plain(value: Any) -> Any:

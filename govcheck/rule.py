@@ -20,9 +20,10 @@ from pydantic import (
 )
 
 from govcheck import vocab
+from govcheck.options import OPTION_NAME, Number, Option, resolve_options
 
 Scalar = Union[StrictBool, StrictInt, StrictFloat, StrictStr]
-Number = Union[StrictInt, StrictFloat]
+
 OPERATORS = ("eq", "ne", "lt", "lte", "gt", "gte", "in", "not_in")
 
 
@@ -185,41 +186,6 @@ class Cases(Strict):
 
 
 POINTER = re.compile(r"^(/[A-Za-z0-9_.~-]+)*$")
-OPTION_NAME = r"^[a-z][a-z0-9_]*$"
-
-
-class Option(Strict):
-    """A threshold of a rule that users may set (`options:` in the configuration). A condition
-    compares a fact with it by writing `{option: name}` where it would write a number."""
-
-    default: Number
-    description: str = Field(min_length=5)
-    value: Number | None = Field(default=None, description="Set by the configuration; else the default.")
-    parameter: str | None = Field(
-        default=None,
-        pattern=OPTION_NAME,
-        description="The schedule analysis parameter it also sets (e.g. high_float_days).",
-    )
-
-    @property
-    def effective(self) -> int | float:
-        return self.default if self.value is None else self.value
-
-
-def _resolve_options(value: Any, options: dict[str, Any]) -> Any:
-    """`{option: name}` anywhere in a condition replaced by the option's value."""
-    if isinstance(value, dict):
-        if set(value) == {"option"}:
-            name = value["option"]
-            option = options.get(name) if isinstance(name, str) else None
-            if not isinstance(option, dict):
-                known = ", ".join(sorted(options)) or "none"
-                raise ValueError(f"when: no option {name!r} (the rule's options: {known})")
-            return option["value"] if option.get("value") is not None else option.get("default")
-        return {k: _resolve_options(v, options) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_resolve_options(v, options) for v in value]
-    return value
 
 
 class Rule(Strict):
@@ -238,6 +204,12 @@ class Rule(Strict):
     when: Condition
     location: str = Field(pattern=POINTER.pattern, description="JSON pointer of the field concerned.")
     evidence: tuple[str, ...] = Field(default=(), description="Facts quoted as evidence.")
+    requires: str | None = Field(
+        default=None,
+        pattern=r"^[a-z_]+(\.[a-z_]+)*$",
+        description="Evidence a description may attach (e.g. schedule_files): without it the rule does not "
+        "apply, and leaves no evidence gap.",
+    )
     activities: str | None = Field(
         default=None,
         pattern=r"^[a-z_]+$",
@@ -258,7 +230,7 @@ class Rule(Strict):
         if isinstance(data, dict) and "when" in data:
             options = data.get("options")
             known = options if isinstance(options, dict) else {}
-            data = {**data, "when": _resolve_options(data["when"], known)}
+            data = {**data, "when": resolve_options(data["when"], known)}
         return data
 
     @property

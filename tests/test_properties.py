@@ -473,14 +473,18 @@ def test_mutated_programmes_are_checked_or_refused_many(
 
 # --- (b) Conditions: type checker, compiler and engine against the oracle ------------------------------
 
-#: Every scalar fact, but the judgement facts of one part only: the oracle tests put every fact
-#: in one document, and the engine takes at most about 252 properties in a fact (the checker
-#: gives it only the facts its rules read). The ten parts' facts have the same types.
+#: Every scalar fact, but the judgement facts of one part only, and of the schedule checks their
+#: values without their counts: the oracle tests put every fact in one document, and the engine
+#: takes at most about 252 properties in a fact (the checker gives it only the facts its rules
+#: read). The ten parts' facts have the same types, as do the checks' counts and totals.
 FACTS: dict[str, Any] = {
     name: ann
     for name, ann in fact_fields().items()
-    if not name.startswith("assessed.")
-    or name.startswith(("assessed.business_case_", "assessed.independent", "assessed.unrealistic"))
+    if (
+        not name.startswith("assessed.")
+        or name.startswith(("assessed.business_case_", "assessed.independent", "assessed.unrealistic"))
+    )
+    and not (name.startswith("dcma.") and name.endswith(("_count", "_total")) and "missing_logic" not in name)
 }
 ORDERED_OPS = ("eq", "ne", "lt", "lte", "gt", "gte", "in", "not_in")
 EQUALITY_OPS = ("eq", "ne", "in", "not_in")

@@ -220,12 +220,19 @@ def test_schedule_paths_are_relative_to_the_description(tmp_path: Path) -> None:
     assert missing.returncode == 2 and "nowhere.xml: file not found" in missing.stderr
 
 
-def test_without_a_schedule_the_checks_are_an_evidence_gap() -> None:
+def test_without_a_schedule_the_checks_do_not_apply() -> None:
     report = report_of(ROOT / "examples" / "healthy.yaml")
-    gap = next(g for g in report["gaps"] if g["location"]["path"] == "/schedule_files")
-    assert "schedule_files" in gap["evidence"]["not_described"]
-    assert DCMA <= set(gap["evidence"]["rules"])
+    assert not any(set(g["evidence"]["rules"]) & DCMA for g in report["gaps"])
+    assert not any(g["location"]["path"] == "/schedule_files" for g in report["gaps"])
     assert report["schedule"] is None
+
+
+def test_without_a_previous_update_nothing_is_compared(tmp_path: Path) -> None:
+    (tmp_path / "plan.xer").write_bytes(write_xer(schedule_cases.moved()))
+    report = report_of(describe(tmp_path, "plan.xer", extra="status: {state: active, key_dates: unchanged}\n"))
+    ids = {f["rule_id"] for f in report["findings"]} | {r for g in report["gaps"] for r in g["evidence"]["rules"]}
+    assert not ids & {"schedule-finish-moved", "status-contradicts-schedule"}
+    assert report["schedule"]["moved"] is None
 
 
 @pytest.mark.parametrize("writer", [write_xer, write_mspdi], ids=["xer", "mspdi"])
