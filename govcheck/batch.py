@@ -9,6 +9,7 @@ main process or in a worker, terminates the pool (see govcheck.signals).
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import itertools
 import os
@@ -291,3 +292,11 @@ def _terminate(pool: ProcessPoolExecutor) -> None:
     else:
         for process in list((getattr(pool, "_processes", None) or {}).values()):
             process.terminate()
+    # A worker stopped half-way through writing a result leaves the pool's manager thread
+    # waiting for the rest of it, for ever: this process holds the pipe's write end too. Closing
+    # that copy lets the thread read end-of-file instead (a broken pool), so the shutdown that
+    # follows cannot hang. Only workers write results; the parent never uses its copy.
+    writer = getattr(getattr(pool, "_result_queue", None), "_writer", None)
+    if writer is not None:
+        with contextlib.suppress(OSError):
+            writer.close()

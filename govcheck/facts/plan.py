@@ -44,63 +44,63 @@ CHECKS: Mapping[str, str] = MappingProxyType(
 
 
 class DcmaFacts(Facts):
-    """The DCMA 14-point assessment of the schedule file's current snapshot: per check its value
-    (described in CHECKS), the activities that fail it (`_count`), those it is counted over
-    (`_total`) and the first few that fail it (`_first`, `ID name`)."""
+    """The DCMA 14-point assessment of the schedule file's current snapshot: per check its value,
+    the activities that fail it (`_count`), those it is counted over (`_total`) and the first few
+    that fail it (`_first`, `ID name`)."""
 
-    missing_logic: float | None = None
+    missing_logic: float | None = Field(default=None, description=CHECKS["missing_logic"])
     missing_logic_count: int | None = None
     missing_logic_total: int | None = None
     missing_logic_first: tuple[str, ...] = ()
-    leads: float | None = None
+    leads: float | None = Field(default=None, description=CHECKS["leads"])
     leads_count: int | None = None
     leads_total: int | None = None
     leads_first: tuple[str, ...] = ()
-    lags: float | None = None
+    lags: float | None = Field(default=None, description=CHECKS["lags"])
     lags_count: int | None = None
     lags_total: int | None = None
     lags_first: tuple[str, ...] = ()
-    relationship_types: float | None = None
+    relationship_types: float | None = Field(default=None, description=CHECKS["relationship_types"])
     relationship_types_count: int | None = None
     relationship_types_total: int | None = None
     relationship_types_first: tuple[str, ...] = ()
-    hard_constraints: float | None = None
+    hard_constraints: float | None = Field(default=None, description=CHECKS["hard_constraints"])
     hard_constraints_count: int | None = None
     hard_constraints_total: int | None = None
     hard_constraints_first: tuple[str, ...] = ()
-    high_float: float | None = None
+    high_float: float | None = Field(default=None, description=CHECKS["high_float"])
     high_float_count: int | None = None
     high_float_total: int | None = None
     high_float_first: tuple[str, ...] = ()
-    negative_float: float | None = None
+    negative_float: float | None = Field(default=None, description=CHECKS["negative_float"])
     negative_float_count: int | None = None
     negative_float_total: int | None = None
     negative_float_first: tuple[str, ...] = ()
-    high_duration: float | None = None
+    high_duration: float | None = Field(default=None, description=CHECKS["high_duration"])
     high_duration_count: int | None = None
     high_duration_total: int | None = None
     high_duration_first: tuple[str, ...] = ()
-    invalid_dates: float | None = None
+    invalid_dates: float | None = Field(default=None, description=CHECKS["invalid_dates"])
     invalid_dates_count: int | None = None
     invalid_dates_total: int | None = None
     invalid_dates_first: tuple[str, ...] = ()
-    resources: float | None = None
+    resources: float | None = Field(default=None, description=CHECKS["resources"])
     resources_count: int | None = None
     resources_total: int | None = None
     resources_first: tuple[str, ...] = ()
-    missed_tasks: float | None = None
+    missed_tasks: float | None = Field(default=None, description=CHECKS["missed_tasks"])
     missed_tasks_count: int | None = None
     missed_tasks_total: int | None = None
     missed_tasks_first: tuple[str, ...] = ()
-    critical_path_test: bool | None = None
+    critical_path_test: bool | None = Field(default=None, description=CHECKS["critical_path_test"])
     critical_path_test_count: int | None = None
     critical_path_test_total: int | None = None
     critical_path_test_first: tuple[str, ...] = ()
-    cpli: float | None = None
+    cpli: float | None = Field(default=None, description=CHECKS["cpli"])
     cpli_count: int | None = None
     cpli_total: int | None = None
     cpli_first: tuple[str, ...] = ()
-    bei: float | None = None
+    bei: float | None = Field(default=None, description=CHECKS["bei"])
     bei_count: int | None = None
     bei_total: int | None = None
     bei_first: tuple[str, ...] = ()
