@@ -266,3 +266,29 @@ def test_each_check_gives_the_hand_computed_value_read_from_either_format(tmp_pa
         check = checks[name]
         assert (check.count, check.total) == (count, total), name
         assert check.value == pytest.approx(value), name
+
+
+def test_a_baseline_file_gives_the_baseline_dates(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    moved = schedule_cases.moved()
+    unbaselined = replace(
+        moved,
+        activities=tuple(
+            replace(a, baseline_start=None, baseline_finish=None, baseline_duration=None) for a in moved.activities
+        ),
+        by_key={},
+    )
+    (tmp_path / "now.xer").write_bytes(write_xer(unbaselined))
+    (tmp_path / "plan.xer").write_bytes(write_xer(schedule_cases.sound()))
+    alone = report_of(describe(tmp_path, "now.xer"))
+    assert {c["name"]: c["figure"] for c in alone["schedule"]["checks"]}["cpli"] == "not measured"
+    path = tmp_path / "programme.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "  baseline: plan.xer\n", encoding="utf-8")
+    based = report_of(path)
+    # The baseline's Go-live is 5 April; the update forecasts 19 April: float -10 over a critical
+    # path of 26 working days from the status date, (26 - 10) / 26.
+    cpli = {c["name"]: c for c in based["schedule"]["checks"]}["cpli"]
+    assert cpli["value"] == pytest.approx(16 / 26)
+    slipped = next(f for f in based["findings"] if f["rule_id"] == "dcma-cpli")
+    assert "0.62" in slipped["message"]
