@@ -24,6 +24,7 @@ import jinja2.nodes
 from govcheck import cache, conditions
 from govcheck.errors import InputError, RuleError
 from govcheck.facts import fact_fields
+from govcheck.facts.plan import CHECKS
 from govcheck.model import Programme
 from govcheck.report import RuleInfo
 from govcheck.resources import rules_dir
@@ -329,6 +330,12 @@ def _load_rule(path: Path, source: Source, env: jinja2.Environment, variants: bo
             conditions.check_fact(name, known)
         except conditions.ConditionError as exc:
             raise fail(str(exc), f"/evidence/{i}") from None
+    if rule.activities is not None and rule.activities not in CHECKS:
+        hint = difflib.get_close_matches(rule.activities, list(CHECKS), n=1)
+        raise fail(
+            f"no schedule check {rule.activities!r}" + (f"; did you mean {hint[0]!r}?" if hint else ""),
+            "/activities",
+        )
     if not _pointer_exists(rule.location):
         raise fail(f"location {rule.location!r} is not a field of the programme format", "/location")
     for name in ("finding", "recommendation"):

@@ -229,8 +229,10 @@ def test_without_a_schedule_the_checks_do_not_apply() -> None:
 
 def test_without_a_previous_update_nothing_is_compared(tmp_path: Path) -> None:
     (tmp_path / "plan.xer").write_bytes(write_xer(schedule_cases.moved()))
-    report = report_of(describe(tmp_path, "plan.xer", extra="status: {state: active, key_dates: unchanged}\n"))
-    ids = {f["rule_id"] for f in report["findings"]} | {r for g in report["gaps"] for r in g["evidence"]["rules"]}
+    claim = "status: {state: active, key_dates: unchanged}\n"
+    report = report_of(describe(tmp_path, "plan.xer", extra=claim))
+    ids = {f["rule_id"] for f in report["findings"]}
+    ids |= {r for g in report["gaps"] for r in g["evidence"]["rules"]}
     assert not ids & {"schedule-finish-moved", "status-contradicts-schedule"}
     assert report["schedule"]["moved"] is None
 
@@ -275,7 +277,8 @@ def test_a_baseline_file_gives_the_baseline_dates(tmp_path: Path) -> None:
     unbaselined = replace(
         moved,
         activities=tuple(
-            replace(a, baseline_start=None, baseline_finish=None, baseline_duration=None) for a in moved.activities
+            replace(a, baseline_start=None, baseline_finish=None, baseline_duration=None)
+            for a in moved.activities
         ),
         by_key={},
     )
@@ -292,3 +295,40 @@ def test_a_baseline_file_gives_the_baseline_dates(tmp_path: Path) -> None:
     assert cpli["value"] == pytest.approx(16 / 26)
     slipped = next(f for f in based["findings"] if f["rule_id"] == "dcma-cpli")
     assert "0.62" in slipped["message"]
+
+
+def test_a_previous_update_dated_after_the_current_one_is_refused(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    later = replace(schedule_cases.sound(), status_date=schedule_cases.day("2024-04-12"))
+    (tmp_path / "now.xer").write_bytes(write_xer(schedule_cases.moved()))
+    (tmp_path / "before.xer").write_bytes(write_xer(later))
+    result = run_cli("check", str(describe(tmp_path, "now.xer", "before.xer")))
+    assert result.returncode == 2
+    assert "schedule_files.previous: the previous update's status date (2024-04-12) is after" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            ("activities: high_float", "activities: high_flaot"),
+            "no schedule check 'high_flaot'; did you mean 'high_float'?",
+        ),
+        (("gt: {option: share}", "gt: {option: shares}"), "no option 'shares'"),
+        (("parameter: high_float_days", "parameter: float_days"), "unknown parameter 'float_days'"),
+    ],
+)
+def test_a_rule_pack_with_bad_options_or_checks_is_refused(
+    tmp_path: Path, change: tuple[str, str], message: str
+) -> None:
+    pack = tmp_path / "pack" / "schedule"
+    pack.mkdir(parents=True)
+    text = (ROOT / "rules" / "schedule" / "dcma-high-float.yaml").read_text(encoding="utf-8")
+    text = text.replace("id: dcma-high-float", "id: pack-high-float").replace(*change)
+    assert change[1] in text
+    (pack / "pack-high-float.yaml").write_text(text, encoding="utf-8")
+    result = run_cli("check", "examples/healthy.yaml", "--rules-dir", str(tmp_path / "pack"))
+    assert result.returncode == 2
+    assert "pack-high-float.yaml" in result.stderr and message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

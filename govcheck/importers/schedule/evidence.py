@@ -53,13 +53,13 @@ def gather(
 ) -> ScheduleEvidence:
     """Read and check the schedule files of the description at `description`."""
     given = {**PARAMETERS, **parameters}
-    current = _read(files.current, description, "schedule_files.current")
+    current = _read(files.current, description)
     if files.baseline:
-        current = with_baseline(current, _read(files.baseline, description, "schedule_files.baseline"))
+        current = with_baseline(current, _read(files.baseline, description))
     assessment = _assess(current, given)
     if not files.previous:
         return ScheduleEvidence(current=current, assessment=assessment)
-    previous = _read(files.previous, description, "schedule_files.previous")
+    previous = _read(files.previous, description)
     if previous.status_date and current.status_date and previous.status_date > current.status_date:
         raise InputError(
             f"the previous update's status date ({previous.status_date.isoformat()}) is after the current "
@@ -85,7 +85,7 @@ def attach(
     return programme.model_copy(update={"milestones": milestones(programme, evidence)}), evidence
 
 
-def _read(name: str, description: str, field: str) -> Schedule:
+def _read(name: str, description: str) -> Schedule:
     path = resolve(description, name)
     return read_schedule(path, path)
 
