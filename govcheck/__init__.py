@@ -15,7 +15,9 @@ if TYPE_CHECKING:
 def check(programme: str | os.PathLike[str] | Programme, *, gate: int | None = None) -> Report:
     """Check one programme (a path to its YAML, or a Programme) with the bundled rules.
 
-    Raises `govcheck.errors.InputError` when the file cannot be read or does not validate.
+    Raises `govcheck.errors.InputError` when the file, or a schedule file it names, cannot be
+    read or does not validate. A Programme given directly has its schedule files read relative
+    to the working directory.
     """
     from govcheck.checker import Checker
     from govcheck.errors import InputError
