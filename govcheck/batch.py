@@ -13,6 +13,7 @@ import contextlib
 import glob
 import itertools
 import os
+import signal
 from collections import deque
 from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -146,16 +147,17 @@ def iter_check(
     *,
     jobs: int | None = None,
     checker: Checker | None = None,
+    notice: Callable[[str], None] | None = None,
 ) -> Iterator[Outcome]:
     """Check every input, yielding one outcome per file in input order, as results arrive.
 
     Nothing is kept once yielded, so a caller that streams what it needs keeps memory flat
-    however many files there are.
+    however many files there are. A worker process that dies is told to `notice`, in words.
     """
     items = expand(inputs)
     paths = [i for i in items if isinstance(i, str)]
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(paths) or 1))
-    results = _run(paths, settings, jobs, checker)
+    results = _run(paths, settings, jobs, checker, notice or (lambda text: None))
     for item in items:
         yield item if isinstance(item, FileError) else next(results)
     next(results, None)  # let the worker pool shut down in order, not when it is collected
@@ -178,7 +180,9 @@ def check_all(
     return tuple(outcomes)
 
 
-def _run(paths: list[str], settings: Settings, jobs: int, checker: Checker | None) -> Iterator[Outcome]:
+def _run(
+    paths: list[str], settings: Settings, jobs: int, checker: Checker | None, notice: Callable[[str], None]
+) -> Iterator[Outcome]:
     if jobs == 1 or len(paths) < 2:
         local = checker or settings.checker()
         with gctune.batch() if len(paths) > 1 else nullcontext():
@@ -190,7 +194,7 @@ def _run(paths: list[str], settings: Settings, jobs: int, checker: Checker | Non
     position = 0
     with gctune.batch():
         while position < len(chunks):
-            position = yield from _pooled(chunks, position, settings, jobs)
+            position = yield from _pooled(chunks, position, settings, jobs, notice)
 
 
 def _pool(settings: Settings, jobs: int) -> ProcessPoolExecutor:
@@ -198,7 +202,7 @@ def _pool(settings: Settings, jobs: int) -> ProcessPoolExecutor:
 
 
 def _pooled(
-    chunks: list[list[str]], start: int, settings: Settings, jobs: int
+    chunks: list[list[str]], start: int, settings: Settings, jobs: int, notice: Callable[[str], None]
 ) -> Generator[Outcome, None, int]:
     """Check chunks from `start` with a pool of `jobs` workers, a few chunks ahead of what has
     been yielded. Returns where to go on from: the end or, when a worker died, the chunk after
@@ -216,6 +220,8 @@ def _pooled(
                 outcomes = future.result()
             except BrokenProcessPool:
                 broken = True
+                for text in _deaths(pool):
+                    notice(text)
                 break
             window.popleft()
             following = next(upcoming, None)
@@ -267,6 +273,21 @@ def _recover(
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _deaths(pool: ProcessPoolExecutor) -> list[str]:
+    """The pool's workers that died, in words. Workers the pool itself stopped once it broke
+    (SIGTERM) are not named: they are not the cause."""
+    found = []
+    for pid, process in list((getattr(pool, "_processes", None) or {}).items()):
+        code = process.exitcode
+        if not code or code in (-signal.SIGTERM, 128 + signal.SIGTERM):  # stopped, by signal or handler
+            continue
+        how = f"was killed by {signal.Signals(-code).name}" if code < 0 else f"exited with status {code}"
+        found.append(
+            f"a worker process (pid {pid}) {how}; the files it had in hand were checked again, one at a time"
+        )
+    return found
 
 
 def _never_run() -> Future[list[Outcome]]:

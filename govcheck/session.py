@@ -67,6 +67,7 @@ class Session:
             gap_severity=opts.evidence_gaps or (config.evidence_gaps or Severity.low).value,
         )
         self.checker = self.settings.checker()  # bad rules fail here, once, before any worker starts
+        self._deaths: list[str] = []  # worker processes that died, as the batch met them
         self.fail_on = Severity(opts.fail_on) if opts.fail_on else (config.fail_on or Severity.high)
         self.docs_url = config.docs_url
         self.rules = self.checker.catalogue.info()
@@ -131,13 +132,15 @@ class Session:
     def outcomes(self) -> Iterator[Outcome]:
         opts = self.opts
         with _progress(opts) as advance:
-            for outcome in iter_check(opts.inputs, self.settings, jobs=opts.jobs, checker=self.checker):
+            for outcome in iter_check(
+                opts.inputs, self.settings, jobs=opts.jobs, checker=self.checker, notice=self._deaths.append
+            ):
                 yield self._compared(self._suppressed(outcome))
                 if advance:
                     advance(1)
 
     def notices(self) -> tuple[str, ...]:
-        return tuple(n for check in self.checks for n in check.notices())
+        return (*self._deaths, *(n for check in self.checks for n in check.notices()))
 
 
 def run_check(opts: Options) -> Run:

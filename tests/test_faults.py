@@ -179,7 +179,10 @@ def test_a_worker_that_dies_costs_only_its_file_and_is_named(tmp_path: Path) -> 
     stderr = crashed.stderr.decode("utf-8")
     assert "Traceback" not in stderr and crashed.returncode == 2, stderr
     died = "the checker's worker process died while checking this file"
-    assert stderr.splitlines() == [
+    lines = stderr.splitlines()
+    deaths = [line for line in lines if line.startswith("govcheck: a worker process (pid ")]
+    assert deaths and all("was killed by SIGKILL; the files it had in hand were checked" in d for d in deaths)
+    assert [line for line in lines if line not in deaths] == [
         f"govcheck: batch/p0050-kills-the-worker.yaml: {died}",
         f"govcheck: batch/p0100-kills-the-worker.yaml: {died}",
     ]
@@ -192,6 +195,39 @@ def test_a_worker_that_dies_costs_only_its_file_and_is_named(tmp_path: Path) -> 
             assert got["error"]["message"] == died and "findings" in expected
         else:
             assert got == expected
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+def test_a_worker_killed_from_outside_is_named_and_nothing_is_lost(tmp_path: Path) -> None:
+    paths = copies(tmp_path / "batch", 1500)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "govcheck", "check", "batch", "-f", "json", "-j", "2"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while len(workers := children(proc.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(workers) >= 2, "the worker pool never started"
+        time.sleep(0.5)  # workers busy checking
+        assert proc.poll() is None, "the batch ended before the kill: make it longer"
+        os.kill(workers[0], signal.SIGKILL)
+        out, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+    stderr = err.decode("utf-8")
+    assert proc.returncode == 1, stderr  # the programmes' own verdict: nothing was lost
+    assert stderr.splitlines() == [
+        f"govcheck: a worker process (pid {workers[0]}) was killed by SIGKILL; the files it had in hand "
+        "were checked again, one at a time"
+    ]
+    reports = json.loads(out)
+    assert len(reports) == len(paths) and all("findings" in r for r in reports)
 
 
 # --- Names and encodings --------------------------------------------------------------------------
