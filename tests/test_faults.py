@@ -259,6 +259,10 @@ def test_a_file_name_that_is_not_utf8_is_reported_escaped_in_its_place(tmp_path:
         ids = [[f["rule_id"] for f in r["findings"]] for r in reports[:2]]
         assert ids[0] == ids[1] != []
         assert {f["location"]["file"] for f in reports[1]["findings"]} == {f"batch/{escaped}"}
+    elif fmt == "sarif":  # the URI names the file's own bytes, percent-encoded
+        results = json.loads(out)["runs"][0]["results"]
+        uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results}
+        assert "batch/b-%FF%FE.yaml" in uris
     else:
         assert "xff" in out and "xfe" in out
 

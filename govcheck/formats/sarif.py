@@ -13,6 +13,7 @@ notifications) follow them, since only then is everything known.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import PurePath
 from typing import Any
 from urllib.parse import quote
@@ -49,13 +50,20 @@ def help_uri(docs_url: str, rule: RuleInfo) -> str:
     return f"{docs_url}#{rule.id}" if rule.source else docs_url
 
 
+_NOT_UTF8 = re.compile(rb"\\x([0-9a-f]{2})")  # a byte escape_name could not show as UTF-8
+
+
 def artifact_uri(file: str) -> str:
-    """The finding's file as a URI reference: relative, forward slashes, percent-encoded."""
+    """The finding's file as a URI reference: relative, forward slashes, percent-encoded. A name
+    shown with bytes that are not UTF-8 escaped (`bad\\xff.yaml`, govcheck.reading.escape_name)
+    is encoded from those bytes (`bad%FF.yaml`), so the URI names the file itself."""
+    raw = _NOT_UTF8.sub(lambda m: bytes.fromhex(m.group(1).decode()), posix_path(file).encode("utf-8"))
     path = PurePath(file)
     if path.is_absolute():
-        return path.as_uri()
+        return path.as_uri() if raw == file.encode("utf-8") else "file://" + quote(raw, safe="/")
     # quote() leaves only unreserved characters and "/", so no segment can read as a scheme.
-    return quote(posix_path(file), safe="/")
+    return quote(raw, safe="/")
+
 
 
 def rule_json(
