@@ -3,7 +3,8 @@
 `sound` passes every DCMA check; `moved` is its next update, in which "Deploy" grew by ten
 working days and so moved the finish; `flawed` fails every check. They are built here from the
 model and written as P6 XER, as is the bundled example's schedule (examples/schedules/);
-tests/test_schedule_rules.py checks that the committed files are what this module writes. Regenerate them with `python tests/schedule_cases.py`.
+tests/test_schedule_rules.py checks that the committed files are what this module writes.
+Regenerate them with `python tests/schedule_cases.py`.
 """
 
 from __future__ import annotations

@@ -10,8 +10,8 @@ import pytest
 
 from govcheck.catalogue import load_catalogue
 from govcheck.checker import Checker, template_context
-from govcheck.importers.schedule.evidence import attach
 from govcheck.facts import derive
+from govcheck.importers.schedule.evidence import attach
 from govcheck.ruletest import base_programme, case_programme, run_case
 from govcheck.templating import rule_environment
 
