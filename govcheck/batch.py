@@ -30,7 +30,7 @@ from govcheck.report import FileError, Outcome
 from govcheck.signals import relay_to, signals_blocked
 from govcheck.yamlsource import display_path
 
-SUFFIXES = (".yaml", ".yml")
+SUFFIXES = (".yaml", ".yml", ".xlsx", ".xlsm")
 #: Files per task, and tasks in flight per worker: enough to keep every worker busy and the
 #: traffic between processes small, few enough that the files to check again after a worker
 #: dies stay a few dozen.
@@ -75,7 +75,7 @@ class Settings:
 
 
 def expand(inputs: Sequence[str | os.PathLike[str]]) -> list[str | FileError]:
-    """Files, directories (searched for *.yaml / *.yml) and globs, each file once, in order.
+    """Files, directories (searched for *.yaml, *.yml and *.xlsx) and globs, each file once, in order.
 
     An input that names nothing becomes a FileError in its place, so it is reported, not lost.
     """
@@ -96,7 +96,7 @@ def expand(inputs: Sequence[str | os.PathLike[str]]) -> list[str | FileError]:
             # except files named `_*`, which are not programmes (as in rules/).
             found_any = sorted(p for p in path.rglob("*") if _programme_file(p))
             if not found_any:
-                out.append(_error(text, "no programme files (*.yaml, *.yml) in this directory"))
+                out.append(_error(text, "no programme files (*.yaml, *.yml, *.xlsx) in this directory"))
             for found in found_any:
                 add(found)
         elif not path.exists() and glob.has_magic(text):
@@ -111,8 +111,9 @@ def expand(inputs: Sequence[str | os.PathLike[str]]) -> list[str | FileError]:
 
 
 def _programme_file(path: Path) -> bool:
-    """In a directory, YAML files are programmes, except those named `_*` (as in rules/)."""
-    return path.suffix in SUFFIXES and not path.name.startswith("_") and not path.is_dir()
+    """In a directory, YAML files and workbooks are programmes, except those named `_*` (as in
+    rules/) and a spreadsheet program's lock files (`~$name.xlsx`)."""
+    return path.suffix.lower() in SUFFIXES and not path.name.startswith(("_", "~$")) and not path.is_dir()
 
 
 def _error(name: str, message: str) -> FileError:

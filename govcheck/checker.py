@@ -35,7 +35,8 @@ from govcheck.report import (
 )
 from govcheck.rule import Rule, Severity
 from govcheck.validation import validate
-from govcheck.yamlsource import Source, Span, load
+from govcheck.workbook import load_programme
+from govcheck.yamlsource import Source, Span
 
 ALL_GATES = frozenset(range(6))
 INTERNAL_ERROR = "internal-error"
@@ -75,7 +76,7 @@ class Checker:
     def check_path(self, path: str | os.PathLike[str]) -> Report | FileError:
         """Check one file; a file that cannot be read or validated becomes a FileError."""
         try:
-            return self.check_source(load(path))
+            return self.check_source(load_programme(path))
         except GovcheckError as exc:
             return file_error(exc, str(path))
 
@@ -97,6 +98,7 @@ class Checker:
                     line=span.line,
                     column=span.column,
                     field=f"exceptions.{i}.rule",
+                    cell=span.cell,
                 )
 
     def check_programme(self, programme: Programme, source: Source | None = None) -> Report:
@@ -248,6 +250,7 @@ def file_error(exc: GovcheckError, path: str) -> FileError:
         line=exc.line,
         column=exc.column,
         field=exc.field,
+        cell=exc.cell,
         text=str(exc),
     )
 
@@ -260,6 +263,7 @@ def _location(source: Source, pointer: str, span: Span) -> Location:
         end_line=span.end_line,
         end_column=span.end_column,
         path=pointer or "/",
+        cell=span.cell,
     )
 
 

@@ -14,6 +14,7 @@ class GovcheckError(Exception):
         line: int | None = None,
         column: int | None = None,
         field: str | None = None,
+        cell: str | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -21,16 +22,21 @@ class GovcheckError(Exception):
         self.line = line
         self.column = column
         self.field = field
+        self.cell = cell  # a workbook's sheet and cell, e.g. "Costs!C4": shown in place of line and column
 
     def recast(self, cls: type[GovcheckError]) -> GovcheckError:
         """The same problem reported as another kind (e.g. a rule file that failed to load)."""
-        return cls(self.message, file=self.file, line=self.line, column=self.column, field=self.field)
+        return cls(
+            self.message, file=self.file, line=self.line, column=self.column, field=self.field, cell=self.cell
+        )
 
     def __str__(self) -> str:
         where = ""
         if self.file:
             where = self.file
-            if self.line is not None:
+            if self.cell is not None:
+                where += f":{self.cell}"
+            elif self.line is not None:
                 where += f":{self.line}"
                 if self.column is not None:
                     where += f":{self.column}"

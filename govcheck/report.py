@@ -23,6 +23,16 @@ class Location(Frozen):
     end_line: int
     end_column: int
     path: str = Field(description="JSON pointer of the field the finding is about.")
+    cell: str | None = Field(
+        default=None,
+        description="In a workbook: the sheet and cell, e.g. `Costs!C4` (line and column are then its row "
+        "and column number).",
+    )
+
+    @property
+    def where(self) -> str:
+        """`file:line`, or `file:Sheet!C4` in a workbook: how every human format names the place."""
+        return f"{self.file}:{self.cell}" if self.cell else f"{self.file}:{self.line}"
 
 
 class Suppression(Frozen):
@@ -235,6 +245,7 @@ class FileError(Frozen):
     line: int | None = None
     column: int | None = None
     field: str | None = None
+    cell: str | None = Field(default=None, description="In a workbook: the sheet and cell, e.g. `Costs!C4`.")
     text: str = Field(description="The one-line error as printed.")
 
 

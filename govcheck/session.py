@@ -22,7 +22,8 @@ from govcheck.rule import Severity
 from govcheck.since import compare
 from govcheck.validation import validate
 from govcheck.waivers import DEFAULT_FILE, WaiverCheck, check_rule_ids, read_waivers
-from govcheck.yamlsource import display_path, load
+from govcheck.workbook import load_programme
+from govcheck.yamlsource import display_path
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,7 @@ class Session:
             raise GovcheckError(
                 "--since compares one programme file with its previous description: give one file"
             )
-        source = load(path)
+        source = load_programme(path)
         programme = validate(Programme, source)
         report = self._suppressed(self.checker.check_source(source))
         assert isinstance(report, Report)  # check_source raises rather than return an error
@@ -110,7 +111,7 @@ class Session:
             return outcome
         before, then = self.previous
         try:
-            now = validate(Programme, load(self.opts.inputs[0]))
+            now = validate(Programme, load_programme(self.opts.inputs[0]))
         except GovcheckError as exc:
             return file_error(exc, self.opts.inputs[0])
         if now.id != before.id:

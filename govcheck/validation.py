@@ -36,10 +36,10 @@ def located(
         loc = tuple(err["loc"])
         pointer = "".join(f"/{escape_pointer_token(str(p))}" for p in loc)
         found, span = source.locate(pointer)
-        problems.append((found != pointer, span.line, span.column, loc, err))
+        problems.append((found != pointer, span.line, span.column, loc, err, span.cell))
     # Problems at a field that is present first: they are where the user should look.
     problems.sort(key=lambda p: (p[0], p[1], p[2]))
-    _, line, column, loc, err = problems[0]
+    _, line, column, loc, err, cell = problems[0]
     message = _message(err, model, loc)
     if len(problems) > 1:
         message += f" (and {len(problems) - 1} more problem{'s' if len(problems) > 2 else ''})"
@@ -49,6 +49,7 @@ def located(
         line=line,
         column=column,
         field=field_name(loc),
+        cell=cell,
     )
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 
@@ -46,6 +46,13 @@ class Span:
     column: int
     end_line: int
     end_column: int
+    cell: str | None = None  # in a workbook: the sheet and cell, e.g. "Costs!C4" (line is its row)
+
+
+class Locator(Protocol):
+    """Where the values of a document that is not YAML are (a workbook's cells)."""
+
+    def locate(self, pointer: str) -> tuple[str, Span]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +61,7 @@ class Source:
 
     path: str
     data: dict[str, Any]
-    root: yaml.Node | None = None
+    root: yaml.Node | Locator | None = None
 
     def locate(self, pointer: str) -> tuple[str, Span]:
         """The span of `pointer`, or of its nearest enclosing value that is present.
@@ -62,8 +69,10 @@ class Source:
         Spans are looked up on demand by walking the node tree: only findings and errors
         need them, so building a table of every value's position would be wasted work.
         """
+        if self.root is not None and not isinstance(self.root, yaml.Node):
+            return self.root.locate(pointer)
         found, span = "", Span(1, 1, 1, 1)
-        node = self.root
+        node: Any = self.root
         for token in pointer.split("/")[1:] if pointer else ():
             key = token.replace("~1", "/").replace("~0", "~")
             if isinstance(node, yaml.MappingNode):
