@@ -21,6 +21,7 @@ from govcheck.errors import GovcheckError
 from govcheck.importers.command import import_group
 from govcheck.rule import Severity
 from govcheck.signals import Interrupted, ignore_stop_signals, stop_on_signals
+from govcheck.workbook.command import convert, template
 
 if TYPE_CHECKING:
     from govcheck.measures import Measures
@@ -519,6 +520,8 @@ def _catalogue(rules_dirs: Sequence[str] = ()):  # type: ignore[no-untyped-def]
 
 
 main.add_command(import_group)
+main.add_command(template)
+main.add_command(convert)
 
 if __name__ == "__main__":  # pragma: no cover
     main(sys.argv[1:], prog_name=os.path.basename(sys.argv[0]))

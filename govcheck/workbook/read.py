@@ -50,6 +50,7 @@ class CellMap:
 
     cells: dict[str, Cell]
     first: Cell
+    notes: dict[str, str]  # the notes on its cells, by the pointer of the value they annotate
 
     def locate(self, pointer: str) -> tuple[str, Span]:
         """The cell of `pointer`, or of its nearest enclosing value that has one."""
@@ -85,7 +86,8 @@ def _check_archive(raw: bytes, name: str) -> None:
         macros = [n for n in archive.namelist() if n.startswith(MACRO_PARTS)]
     if macros:
         raise InputError(
-            f"a macro-enabled workbook ({macros[0]}); govcheck never runs macros: save it as .xlsx without them",
+            f"a macro-enabled workbook ({macros[0]}); govcheck never runs macros: "
+            "save it as .xlsx without them",
             file=name,
         )
 
@@ -131,7 +133,22 @@ class _Reader:
         if self.currency_cell is not None:
             self.cells.setdefault("", Cell("Programme", 1, 1))
         first = Cell(next((s for s in self.values.sheetnames if s != COVER), COVER), 1, 1)
-        return Source(path=self.name, data=self.data, root=CellMap(self.cells, first))
+        return Source(path=self.name, data=self.data, root=CellMap(self.cells, first, self._notes()))
+
+    def _notes(self) -> dict[str, str]:
+        """Notes on the cells of values (not on headings), by the deepest pointer of the cell."""
+        owner: dict[Cell, str] = {}
+        for pointer, cell in self.cells.items():
+            if len(pointer) > len(owner.get(cell, "")):
+                owner[cell] = pointer
+        notes: dict[str, str] = {}
+        for title in self.values.sheetnames:
+            for row in self.values[title].iter_rows(min_row=2):
+                for cell in row:
+                    pointer = owner.get(Cell(title, cell.row, cell.column)) if cell.comment else None
+                    if pointer is not None:
+                        notes[pointer] = cell.comment.text.strip()
+        return notes
 
     def _value(self, sheet: str, row: int, column: int) -> Any:
         """A cell's value: what was typed, or the value its formula last calculated."""
@@ -408,6 +425,10 @@ def _get(data: dict[str, Any], path: tuple[str, ...]) -> Any:
             return None
         data = data.get(key)  # type: ignore[assignment]
     return data
+
+
+def _is_marker(value: Any) -> bool:
+    return isinstance(value, str) and value.strip().lower() in (NOT_IN_PLACE, "none")
 
 
 def _hashable(value: Any) -> Any:
