@@ -22,8 +22,9 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import BaseModel
+from pydantic.fields import FieldInfo
 
-from govcheck.model import Money, Programme
+from govcheck.model import Date, Money, Programme
 
 Kind = Literal["text", "int", "number", "money", "bool", "date", "choice", "lines"]
 
@@ -32,6 +33,8 @@ Kind = Literal["text", "int", "number", "money", "bool", "date", "choice", "line
 NOT_IN_PLACE = "not in place"
 CURRENCY_LABEL = "Currency"
 #: Words whose capitals the labels keep.
+#: Descriptions of a type written for YAML authors ("unquoted"): the workbook's own notes say more.
+_TYPE_NOTES = {a.description for a in typing.get_args(Date)[1:] if isinstance(a, FieldInfo)}
 #: Sections whose name a form's labels leave out: the sheet is named for them.
 _SECTIONS = {"leadership", "governance", "mandate", "business_case", "migration", "costs", "benefits",
              "risk_management", "status"}  # fmt: skip
@@ -279,7 +282,7 @@ def _field_leaves(
             required=info.is_required(),
             nullable=nullable or kind == "lines",
             choices=choices,
-            description=info.description or _describe(base),
+            description="" if info.description in _TYPE_NOTES else info.description or "",
             default=default,
             null_path=nulls,
             share=kind == "number" and any(getattr(m, "le", None) == 1 for m in _metadata(info, base)),
@@ -356,10 +359,6 @@ def _kind(base: Any) -> tuple[Kind, tuple[str, ...]]:
     if base is dt.date:
         return "date", ()
     return "text", ()
-
-
-def _describe(base: Any) -> str:
-    return {dt.date: "A date."}.get(base, "") if isinstance(base, type) else ""
 
 
 def _label(path: tuple[str, ...]) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,6 +43,8 @@ _HEADER_FONT = Font(bold=True, color="FFFFFF")
 _PART_COLOURS = ("1F3864", "2E75B6", "548235", "BF8F00", "C55A11", "7030A0", "375623", "833C0B",
                  "843C0C", "203864", "3A3838", "806000")  # fmt: skip
 _WRAP = Alignment(wrap_text=True, vertical="top")
+#: Text fields that hold sentences rather than names.
+_LONG_TEXT = {"summary", "basis", "mitigation", "evidence", "reason", "text", "note", "title", "description"}
 
 
 @dataclass
@@ -137,7 +140,8 @@ def _form(ws: Worksheet, form: Form, data: Mapping[str, Any], currency: str, pla
         ws.cell(i, 1, label).font = Font(bold=True)
         cell = ws.cell(i, 2)
         _put(cell, value, leaf)
-        ws.cell(i, 3, _meaning(leaf, currency)).alignment = _WRAP
+        ws.cell(i, 3, _meaning(leaf, currency))
+        _fit(ws, i)
         if leaf is not None:
             _validate(ws, leaf, f"B{i}", currency)
             placed[pointer] = f"{_quote(ws.title)}!B{i}"
@@ -157,7 +161,9 @@ def _table(
     parent = sheet_named(table.parent) if table.parent else None
     columns: list[Leaf | None] = ([None] if parent else []) + list(table.leaves)
     labels = [_parent_label(table) if c is None else header(c, currency) for c in columns]
-    _headers(ws, labels, [max(14, min(48, len(label) + 4)) for label in labels])
+    _headers(
+        ws, labels, [30 if c is None else _width(c, label) for c, label in zip(columns, labels, strict=True)]
+    )
     rows = list(_items(table, data))
     owner = "/" + "/".join(table.path) if not parent else None
     if owner:
@@ -175,6 +181,7 @@ def _table(
             present, value = _get(item, leaf.path)
             _put(cell, to_cell(leaf, value) if present else None, leaf)
             placed[f"{pointer}/{'/'.join(leaf.path)}"] = f"{_quote(ws.title)}!{cell.coordinate}"
+        _fit(ws, r)
     last = len(rows) + 1 + SPARE_ROWS
     for c, leaf in enumerate(columns, start=1):
         letter = get_column_letter(c)
@@ -225,14 +232,36 @@ def _put(cell: Any, value: Any, leaf: Leaf | None) -> None:
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"  # text, never a formula, whatever it starts with
-        if "\n" in value or len(value) > 40:
-            cell.alignment = _WRAP
     elif isinstance(value, dt.date):
         cell.number_format = "yyyy-mm-dd"
     elif leaf is not None and leaf.kind == "money":
         cell.number_format = "#,##0.##"
     elif leaf is not None and leaf.share:
         cell.number_format = "0%"
+
+
+def _fit(ws: Worksheet, row: int) -> None:
+    """Wrap the row's long texts and make it tall enough to show them (spreadsheet programs do
+    not grow a row for text written by another program)."""
+    lines = 1
+    for cell in ws[row]:
+        if isinstance(cell.value, str) and cell.value:
+            width = ws.column_dimensions[cell.column_letter].width or 10
+            need = sum(max(1, math.ceil(len(part) / (width * 1.1))) for part in cell.value.split("\n"))
+            if need > 1:
+                lines = max(lines, need)
+    if lines > 1:
+        ws.row_dimensions[row].height = min(15 * lines + 2, 300)
+        for cell in ws[row]:
+            cell.alignment = _WRAP
+
+
+def _width(leaf: Leaf, label: str) -> int:
+    """A column wide enough for its heading and for what it usually holds."""
+    usual = {"text": 30, "lines": 40, "date": 12, "money": 16, "bool": 8, "int": 8, "number": 10}
+    wide = leaf.kind == "text" and leaf.path[-1] in _LONG_TEXT
+    size = 50 if wide else usual.get(leaf.kind) or max(len(c) for c in leaf.choices) + 3
+    return max(size, min(len(label) + 3, 24))
 
 
 def _headers(ws: Worksheet, labels: Any, widths: Any) -> None:
@@ -252,16 +281,25 @@ def _meaning(leaf: Leaf | None, currency: str, table: Table | None = None) -> st
         return f"Which of the {parent.name if parent else ''} rows this row belongs to, by its key."
     words = [leaf.description.rstrip(".") + "." if leaf.description else ""]
     words.append(_example(leaf, currency))
-    if leaf.required:
+    if leaf.required and len(leaf.path) == 1:
         words.append("Required.")
-    if leaf.nullable:
+    elif leaf.required:
+        words.append(f"Required if any {_label_of(leaf.path[-2])} field is given.")
+    if leaf.null_path:
+        words.append(f"Write '{NOT_IN_PLACE}' if there is no {_label_of(leaf.null_path[-1])}.")
+    elif leaf.nullable:
         words.append(
             f"Write '{NOT_IN_PLACE}' if there is none."
             if leaf.kind != "lines"
             else f"'{NOT_IN_PLACE}' if there are none."
         )
-    words.append("Blank: not described.")
+    if not leaf.required:
+        words.append("Blank: not described.")
     return " ".join(w for w in words if w)
+
+
+def _label_of(key: str) -> str:
+    return " ".join(key.split("_")).replace("sro", "SRO")
 
 
 def _example(leaf: Leaf, currency: str) -> str:
