@@ -4,9 +4,10 @@
     FILE:LINE:COL: FIELD: message          (a file that could not be checked)
 
 A file error is the error line govcheck prints on standard error, without its `govcheck: `
-prefix, so one problem-matcher pattern, `^(.+?):(\\d+):(\\d+): (.*)$`, reads both. Programme
-text is folded onto one line and control characters are escaped as `\\xNN`, so no message can
-forge a line or move the cursor. Evidence gaps that fail the run (raised with
+prefix, so one problem-matcher pattern, `^(.+?):(\\d+):(\\d+): (.*)$`, reads both. In a
+workbook the place is a sheet and cell, `FILE:Sheet!C4: ...`, for findings and errors alike.
+Programme text is folded onto one line and control characters are escaped as `\\xNN`, so no
+message can forge a line or move the cursor. Evidence gaps that fail the run (raised with
 `--evidence-gaps`) follow a file's findings, as `SEVERITY evidence-gap`; the others, and
 waived and baselined findings, are counted in the summary.
 """
@@ -50,7 +51,7 @@ class CompactWriter:
         for f in (*outcome.findings, *failing_gaps):
             if f.active:
                 loc = f.location
-                where = f"{one_line(loc.file)}:{loc.line}:{loc.column}"
+                where = one_line(loc.where) if loc.cell else f"{one_line(loc.file)}:{loc.line}:{loc.column}"
                 self.out.write(f"{where}: {f.severity.value} {f.rule_id} {one_line(f.message)}\n")
 
     def finish(self, summary: Summary) -> None:

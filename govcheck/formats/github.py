@@ -9,6 +9,9 @@ reaches the log raw.
 The level is the run's verdict: `error` for exactly the active findings at or above
 `--fail-on`, `warning` for other findings of medium severity or above, `notice` for the rest.
 Waived and baselined findings are left out: annotations list what needs fixing.
+
+In a workbook, `line` and `col` are the cell's row and column number, and the message opens with
+the sheet and cell (`Costs!C4: ...`), as the compact format and error lines name the place.
 """
 
 from __future__ import annotations
@@ -47,11 +50,16 @@ def command(name: str, message: str, properties: dict[str, Any]) -> str:
     return f"::{name}{' ' + props if props else ''}::{escape_data(message)}"
 
 
+def _at(cell: str | None, message: str) -> str:
+    """The message, opening with the sheet and cell when the place is one in a workbook."""
+    return f"{cell}: {message}" if cell else message
+
+
 def finding_line(f: Finding, fail_on: Severity = Severity.high) -> str:
     loc = f.location
     return command(
         level(f, fail_on),
-        f.message,
+        _at(loc.cell, f.message),
         {
             "file": posix_path(loc.file),
             "line": loc.line,
@@ -67,7 +75,7 @@ def error_line(e: FileError) -> str:
     message = f"{e.field}: {e.message}" if e.field else e.message
     return command(
         "error",
-        message,
+        _at(e.cell, message),
         {
             "file": posix_path(e.source),
             "line": e.line,

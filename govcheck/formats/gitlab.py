@@ -7,7 +7,9 @@ branches to tell new issues from old, so they must not change when unrelated lin
 
 Each issue has its finding's own severity, whatever `--fail-on` is (the job's exit code carries
 the verdict): critical is `blocker`, high `critical`, medium `major`, low `minor`, info `info`.
-Evidence gaps are listed when they fail the run. Issues are written as they arrive.
+Evidence gaps are listed when they fail the run. Issues are written as they arrive. In a
+workbook, `lines.begin` is the cell's row and the description opens with the sheet and cell
+(`Costs!C4: ...`); a file error's description is its error line, which names the cell already.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ def issue_json(f: Finding, fingerprint: str) -> dict[str, Any]:
     return {
         "type": "issue",
         "check_name": f.rule_id,
-        "description": f.message,
+        "description": f"{f.location.cell}: {f.message}" if f.location.cell else f.message,
         "content": {"body": f"**{f.title}.** {f.recommendation}"},
         "fingerprint": fingerprint,
         "severity": SEVERITY[f.severity],

@@ -47,6 +47,7 @@ def report_json(r: Report | FileError) -> dict[str, Any]:
                 "line": r.line,
                 "column": r.column,
                 "field": r.field,
+                "cell": r.cell,
                 "text": r.text,
             },
         }

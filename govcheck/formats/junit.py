@@ -40,8 +40,11 @@ def xml_text(value: Any) -> str:
 
 
 def _where(f: Finding) -> str:
+    """`file:line:column (pointer)`, or `file:Sheet!C4 (pointer)` in a workbook (its `line`
+    attribute is then the cell's row)."""
     loc = f.location
-    return f"{loc.file}:{loc.line}:{loc.column} ({loc.path})"
+    place = loc.where if loc.cell else f"{loc.file}:{loc.line}:{loc.column}"
+    return f"{place} ({loc.path})"
 
 
 def _failure(f: Finding) -> dict[str, str]:
@@ -146,6 +149,7 @@ def error_suite(e: FileError) -> dict[str, Any]:
         "warnings": "",
     }
     properties = [("source", e.source)] + ([("field", e.field)] if e.field else [])
+    properties += [("cell", e.cell)] if e.cell else []
     return _suite(e.source, e.source, [case], properties)
 
 

@@ -8,6 +8,10 @@ Levels follow the run's verdict: `error` for exactly the active findings at or a
 `--fail-on`, `warning` for other findings of medium severity or above, `note` for the rest.
 Results are written as they arrive; the driver's rules and the invocation (exit code,
 notifications) follow them, since only then is everything known.
+
+A place in a workbook (`Costs!C4`) has no text region: its physical location names the file
+alone, and the cell is its first logical location, of kind `element` (a cell is an element of
+the sheet's XML), followed by the JSON pointer of the field as for any other finding.
 """
 
 from __future__ import annotations
@@ -65,7 +69,6 @@ def artifact_uri(file: str) -> str:
     return quote(raw, safe="/")
 
 
-
 def rule_json(
     rule: RuleInfo, fail_on: Severity = Severity.high, docs_url: str | None = None
 ) -> dict[str, Any]:
@@ -118,10 +121,21 @@ def _pointer_name(pointer: str) -> str:
     return token.replace("~1", "/").replace("~0", "~") or "/"
 
 
+def cell_location(cell: str) -> dict[str, str]:
+    """A workbook cell as a logical location: `C4`, within `Costs!C4`."""
+    return {"name": cell.rsplit("!", 1)[-1], "fullyQualifiedName": cell, "kind": "element"}
+
+
 def location_json(loc: Location) -> dict[str, Any]:
+    pointer = {"name": _pointer_name(loc.path), "fullyQualifiedName": loc.path}
+    if loc.cell:
+        return {
+            "physicalLocation": {"artifactLocation": {"uri": artifact_uri(loc.file)}},
+            "logicalLocations": [cell_location(loc.cell), pointer],
+        }
     return {
         "physicalLocation": {"artifactLocation": {"uri": artifact_uri(loc.file)}, "region": region(loc)},
-        "logicalLocations": [{"name": _pointer_name(loc.path), "fullyQualifiedName": loc.path}],
+        "logicalLocations": [pointer],
     }
 
 
@@ -161,14 +175,17 @@ def result_json(
 
 def error_json(e: FileError) -> dict[str, Any]:
     physical: dict[str, Any] = {"artifactLocation": {"uri": artifact_uri(e.source)}}
-    if e.line is not None and e.line >= 1:
+    location: dict[str, Any] = {"physicalLocation": physical}
+    if e.cell:
+        location["logicalLocations"] = [cell_location(e.cell)]
+    elif e.line is not None and e.line >= 1:
         physical["region"] = {"startLine": e.line}
         if e.column is not None and e.column >= 1:
             physical["region"]["startColumn"] = e.column
     out: dict[str, Any] = {
         "level": "error",
         "message": {"text": e.text},
-        "locations": [{"physicalLocation": physical}],
+        "locations": [location],
         "descriptor": {"id": FILE_ERROR, "index": 0},
     }
     if e.field:
