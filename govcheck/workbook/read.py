@@ -14,6 +14,7 @@ import io
 import re
 import warnings
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -71,13 +72,27 @@ def parse(raw: bytes, name: str) -> Source:
             values = load_workbook(io.BytesIO(raw), data_only=True)
             formulas = load_workbook(io.BytesIO(raw), data_only=False)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for a damaged workbook
-        raise InputError(f"not a readable XLSX workbook ({type(exc).__name__})", file=name) from None
+        raise InputError(f"not a readable XLSX workbook ({_damage(exc)})", file=name) from None
     return _Reader(name, values, formulas).read()
+
+
+def _damage(exc: Exception) -> str:
+    """What is wrong with a workbook that openpyxl could not open, in words."""
+    kind = type(exc).__name__
+    if isinstance(exc, zlib.error) or kind == "BadZipFile":
+        return "damaged compressed data"
+    if kind in ("ParseError", "XMLSyntaxError"):
+        return "malformed XML in one of its parts"
+    if isinstance(exc, KeyError):
+        return "a part it needs is missing"
+    return kind
 
 
 def _check_archive(raw: bytes, name: str) -> None:
     from govcheck.importers.gmpp_read import UnreadableFile, _check_zip
 
+    if not raw:
+        raise InputError("file is empty; expected a programme workbook", file=name)
     try:
         _check_zip(raw)
     except UnreadableFile as exc:
