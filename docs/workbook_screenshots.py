@@ -40,15 +40,21 @@ def main() -> None:
             ws.print_area = area
             book.save(path)
             profile = f"-env:UserInstallation=file://{work}/profile"
-            subprocess.run(
-                ["soffice", "--headless", "--norestore", profile, "--convert-to", "pdf", "--outdir", tmp, path],
-                check=True,
-                capture_output=True,
-            )
+            command = [
+                "soffice",
+                "--headless",
+                "--norestore",
+                profile,
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                tmp,
+            ]
+            subprocess.run([*command, "--outdir", tmp, path], check=True, capture_output=True)
             out = ROOT / "docs" / f"workbook-{sheet.lower()}"
             subprocess.run(
-                ["pdftoppm", "-png", "-r", "100", "-singlefile", "-x", "0", "-y", "0", "-W", "1100", "-H", "275",
-                 work / f"{sheet}.pdf", out],
+                ["pdftoppm", "-png", "-r", "100", "-singlefile", "-x", "0", "-y", "0",
+                 "-W", "1100", "-H", "275", work / f"{sheet}.pdf", out],
                 check=True,
             )  # fmt: skip
             print(f"wrote {out}.png", file=sys.stderr)

@@ -22,8 +22,9 @@ from govcheck.model import Programme
 from govcheck.report import Report
 from govcheck.validation import validate
 from govcheck.workbook import layout
+from govcheck.workbook.cellmap import CellMap
 from govcheck.workbook.convert import to_yaml, yaml_comments
-from govcheck.workbook.read import CellMap, parse
+from govcheck.workbook.read import parse
 from govcheck.workbook.write import write
 from govcheck.yamlsource import load
 from govcheck.yamlsource import parse as parse_yaml

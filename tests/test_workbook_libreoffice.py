@@ -24,9 +24,11 @@ from openpyxl import load_workbook  # type: ignore[import-untyped]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 from openpyxl.utils.cell import coordinate_from_string  # type: ignore[import-untyped]
 
-from govcheck.workbook.layout import Form, Leaf, Table, sheet_named, sheets
-from govcheck.workbook.read import CellMap, parse
-from govcheck.workbook.write import SPARE_ROWS, header
+from govcheck.workbook.cellmap import CellMap
+from govcheck.workbook.fields import Leaf
+from govcheck.workbook.layout import Form, Table, header, sheet_named, sheets
+from govcheck.workbook.read import parse
+from govcheck.workbook.write import SPARE_ROWS
 
 NGSS = EXAMPLES / "ngss.yaml"
 TIMEOUT = 120

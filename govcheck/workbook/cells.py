@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from govcheck.workbook.layout import NOT_IN_PLACE, Leaf
+from govcheck.workbook.fields import Leaf
+from govcheck.workbook.layout import NOT_IN_PLACE
 
 _NULLS = {NOT_IN_PLACE, "none"}
 _TRUE = {"yes", "true"}

@@ -47,8 +47,8 @@ def convert(source: Path, output: Path, force: bool) -> None:
     travel as cell notes and back; any that cannot are listed."""
     from govcheck.cli import fail
     from govcheck.output import write_atomic
+    from govcheck.workbook.cellmap import CellMap
     from govcheck.workbook.convert import to_workbook, to_yaml
-    from govcheck.workbook.read import CellMap
     from govcheck.yamlsource import read_text
 
     to_book = output.suffix.lower() in WORKBOOK_SUFFIXES

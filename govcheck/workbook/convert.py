@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 from govcheck.model import Programme
 from govcheck.validation import validate
-from govcheck.workbook.layout import _list_item, _unwrap
+from govcheck.workbook.fields import list_item, unwrap
 from govcheck.workbook.write import write
 from govcheck.yamlsource import Source, parse
 
@@ -129,11 +129,11 @@ def _ordered(data: Any, model: Any) -> Any:
         out = {}
         for name, info in model.model_fields.items():
             if name in data:
-                base, _ = _unwrap(info.annotation)
+                base, _ = unwrap(info.annotation)
                 out[name] = _ordered(data[name], base)
         return out
     if isinstance(data, list):
-        item = _list_item(model) if model is not None else None
+        item = list_item(model) if model is not None else None
         return [_ordered(v, item) for v in data]
     if isinstance(data, dt.datetime):
         return data.date()

@@ -10,101 +10,33 @@ sheet, a column, a row label) is an error with a did-you-mean, never silently sk
 from __future__ import annotations
 
 import difflib
-import io
 import re
-import warnings
-import zipfile
-import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from govcheck.errors import InputError
+from govcheck.workbook.archive import open_workbook
+from govcheck.workbook.cellmap import Cell, CellMap
 from govcheck.workbook.cells import CellProblem, from_cell, is_blank
-from govcheck.workbook.layout import CURRENCY_LABEL, NOT_IN_PLACE, Form, Leaf, Table, sheet_named, sheets
-from govcheck.workbook.write import COVER, header
-from govcheck.yamlsource import Source, Span
-
-MACRO_PARTS = ("xl/vbaProject.bin", "xl/macrosheets/")
-
-
-@dataclass(frozen=True, slots=True)
-class Cell:
-    sheet: str
-    row: int
-    column: int
-
-    @property
-    def ref(self) -> str:
-        from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
-
-        name = f"'{self.sheet}'" if re.search(r"[^A-Za-z0-9_]", self.sheet) else self.sheet
-        return f"{name}!{get_column_letter(self.column)}{self.row}"
-
-    def span(self) -> Span:
-        return Span(self.row, self.column, self.row, self.column + 1, self.ref)
-
-
-@dataclass(frozen=True, slots=True)
-class CellMap:
-    """Where each value of the description is: JSON pointer -> cell."""
-
-    cells: dict[str, Cell]
-    first: Cell
-    notes: dict[str, str]  # the notes on its cells, by the pointer of the value they annotate
-
-    def locate(self, pointer: str) -> tuple[str, Span]:
-        """The cell of `pointer`, or of its nearest enclosing value that has one."""
-        found = pointer
-        while found and found not in self.cells:
-            found = found.rpartition("/")[0]
-        return found, self.cells.get(found, self.first).span()
+from govcheck.workbook.fields import Leaf
+from govcheck.workbook.layout import (
+    CURRENCY_LABEL,
+    NOT_IN_PLACE,
+    Form,
+    Table,
+    header,
+    parent_label,
+    sheet_named,
+    sheets,
+)
+from govcheck.workbook.write import COVER
+from govcheck.yamlsource import Source
 
 
 def parse(raw: bytes, name: str) -> Source:
     """The workbook's description as a Source: its data, and a CellMap to locate values."""
-    _check_archive(raw, name)
-    from openpyxl import load_workbook  # type: ignore[import-untyped]
-
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            values = load_workbook(io.BytesIO(raw), data_only=True)
-            formulas = load_workbook(io.BytesIO(raw), data_only=False)
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for a damaged workbook
-        raise InputError(f"not a readable XLSX workbook ({_damage(exc)})", file=name) from None
+    values, formulas = open_workbook(raw, name)
     return _Reader(name, values, formulas).read()
-
-
-def _damage(exc: Exception) -> str:
-    """What is wrong with a workbook that openpyxl could not open, in words."""
-    kind = type(exc).__name__
-    if isinstance(exc, zlib.error) or kind == "BadZipFile":
-        return "damaged compressed data"
-    if kind in ("ParseError", "XMLSyntaxError"):
-        return "malformed XML in one of its parts"
-    if isinstance(exc, KeyError):
-        return "a part it needs is missing"
-    return kind
-
-
-def _check_archive(raw: bytes, name: str) -> None:
-    from govcheck.importers.gmpp_read import UnreadableFile, _check_zip
-
-    if not raw:
-        raise InputError("file is empty; expected a programme workbook", file=name)
-    try:
-        _check_zip(raw)
-    except UnreadableFile as exc:
-        raise InputError(exc.message, file=name) from None
-    with zipfile.ZipFile(io.BytesIO(raw)) as archive:
-        macros = [n for n in archive.namelist() if n.startswith(MACRO_PARTS)]
-    if macros:
-        raise InputError(
-            f"a macro-enabled workbook ({macros[0]}); govcheck never runs macros: "
-            "save it as .xlsx without them",
-            file=name,
-        )
 
 
 class _Reader:
@@ -160,9 +92,9 @@ class _Reader:
         for title in self.values.sheetnames:
             for row in self.values[title].iter_rows(min_row=2):
                 for cell in row:
-                    pointer = owner.get(Cell(title, cell.row, cell.column)) if cell.comment else None
-                    if pointer is not None:
-                        notes[pointer] = cell.comment.text.strip()
+                    found = owner.get(Cell(title, cell.row, cell.column)) if cell.comment else None
+                    if found is not None:
+                        notes[found] = cell.comment.text.strip()
         return notes
 
     def _value(self, sheet: str, row: int, column: int) -> Any:
@@ -236,7 +168,7 @@ class _Reader:
         owner_pointer = "/" + "/".join(table.path) if not table.parent else None
         if owner_pointer:
             self.cells[owner_pointer] = Cell(table.name, 1, 1)
-        items: list[tuple[int, Any, dict[str, Any], dict[str, Cell]]] = []
+        items: list[tuple[int, Any, dict[str, Any] | None, dict[str, Cell]]] = []
         empty_row: int | None = None
         key_rows: dict[Any, int] = {}
         key_col = next(c for c, leaf in columns.items() if leaf is table.leaves[0])
@@ -345,12 +277,10 @@ class _Reader:
                 yield f"{pointer}/{table.path[-1]}/{i}", item
 
     def _columns(self, table: Table, width: int) -> dict[int, Leaf | None]:
-        from govcheck.workbook.write import _parent_label
-
         by_label = {_norm(header(leaf, "")): leaf for leaf in table.leaves} | {
             leaf.key: leaf for leaf in table.leaves
         }
-        parent_label = _norm(_parent_label(table)) if table.parent else None
+        parent_heading = _norm(parent_label(table)) if table.parent else None
         columns: dict[int, Leaf | None] = {}
         seen: dict[str, int] = {}
         for c in range(1, width + 1):
@@ -358,7 +288,7 @@ class _Reader:
             if is_blank(label):
                 continue
             text = str(label).strip()
-            if parent_label is not None and _norm(text) == parent_label:
+            if parent_heading is not None and _norm(text) == parent_heading:
                 columns[c] = None
                 continue
             leaf = by_label.get(_norm(text)) or by_label.get(text)
@@ -376,7 +306,7 @@ class _Reader:
             columns[c] = leaf
         if table.parent and None not in columns.values():
             raise self.fail(
-                Cell(table.name, 1, 1), f"no {_parent_label(table)!r} column: rows cannot be placed"
+                Cell(table.name, 1, 1), f"no {parent_label(table)!r} column: rows cannot be placed"
             )
         first = table.leaves[0]
         if first.key not in seen and columns:

@@ -17,27 +17,29 @@ from openpyxl import Workbook  # type: ignore[import-untyped]
 from openpyxl.comments import Comment  # type: ignore[import-untyped]
 from openpyxl.styles import Alignment, Font, PatternFill  # type: ignore[import-untyped]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
-from openpyxl.worksheet.datavalidation import DataValidation  # type: ignore[import-untyped]
 from openpyxl.worksheet.worksheet import Worksheet  # type: ignore[import-untyped]
 
 from govcheck import __version__
-from govcheck.model import EARLIEST, LATEST, UNKNOWN
+from govcheck.model import UNKNOWN
 from govcheck.workbook.cells import to_cell
+from govcheck.workbook.fields import Leaf
 from govcheck.workbook.layout import (
     CURRENCY_LABEL,
+    DEFAULT_CURRENCY,
     NOT_IN_PLACE,
     PARTS,
     Form,
-    Leaf,
     Table,
+    header,
+    parent_label,
     sheet_named,
     sheets,
 )
+from govcheck.workbook.notes import meaning, validate, validate_currency
 
 COVER = "About"
 #: Rows of a table that carry its drop-downs and input messages, beyond the rows written.
 SPARE_ROWS = 500
-DEFAULT_CURRENCY = "GBP"
 _HEADER = PatternFill("solid", fgColor="1F3864")
 _HEADER_FONT = Font(bold=True, color="FFFFFF")
 _PART_COLOURS = ("1F3864", "2E75B6", "548235", "BF8F00", "C55A11", "7030A0", "375623", "833C0B",
@@ -111,14 +113,6 @@ def _currency(data: Mapping[str, Any]) -> str | None:
     return None
 
 
-def header(leaf: Leaf, currency: str) -> str:
-    if leaf.kind == "money":
-        return f"{leaf.label} ({currency})"
-    if leaf.share:
-        return f"{leaf.label} (%)"
-    return leaf.label
-
-
 def _form(ws: Worksheet, form: Form, data: Mapping[str, Any], currency: str, placed: dict[str, str]) -> None:
     _headers(ws, ("Field", "Value", "Meaning"), (34, 44, 90))
     rows: list[tuple[str, Any, Leaf | None, str]] = []
@@ -136,19 +130,19 @@ def _form(ws: Worksheet, form: Form, data: Mapping[str, Any], currency: str, pla
         )
     if form.name == "Programme":
         rows.append((CURRENCY_LABEL, currency, None, ""))
-    for i, (label, value, leaf, pointer) in enumerate(rows, start=2):
+    for i, (label, value, row_leaf, pointer) in enumerate(rows, start=2):
         ws.cell(i, 1, label).font = Font(bold=True)
         cell = ws.cell(i, 2)
-        _put(cell, value, leaf)
-        ws.cell(i, 3, _meaning(leaf, currency))
+        _put(cell, value, row_leaf)
+        ws.cell(i, 3, meaning(row_leaf, currency))
         _fit(ws, i)
-        if leaf is not None:
-            _validate(ws, leaf, f"B{i}", currency)
+        if row_leaf is not None:
+            validate(ws, row_leaf, f"B{i}", currency)
             placed[pointer] = f"{_quote(ws.title)}!B{i}"
-            if leaf.null_path:
-                placed.setdefault("/" + "/".join(leaf.null_path), f"{_quote(ws.title)}!B{i}")
+            if row_leaf.null_path:
+                placed.setdefault("/" + "/".join(row_leaf.null_path), f"{_quote(ws.title)}!B{i}")
         else:
-            _validate_currency(ws, f"B{i}")
+            validate_currency(ws, f"B{i}")
     for section in form.paths:
         first = next(leaf for leaf in form.leaves if ".".join(leaf.path).startswith(section))
         placed.setdefault("/" + section.replace(".", "/"), placed["/" + "/".join(first.path)])
@@ -160,7 +154,7 @@ def _table(
 ) -> None:
     parent = sheet_named(table.parent) if table.parent else None
     columns: list[Leaf | None] = ([None] if parent else []) + list(table.leaves)
-    labels = [_parent_label(table) if c is None else header(c, currency) for c in columns]
+    labels = [parent_label(table) if c is None else header(c, currency) for c in columns]
     _headers(
         ws, labels, [30 if c is None else _width(c, label) for c, label in zip(columns, labels, strict=True)]
     )
@@ -186,8 +180,8 @@ def _table(
     for c, leaf in enumerate(columns, start=1):
         letter = get_column_letter(c)
         if leaf is not None:
-            _validate(ws, leaf, f"{letter}2:{letter}{last}", currency)
-        ws.cell(1, c).comment = Comment(_meaning(leaf, currency, table), "govcheck")
+            validate(ws, leaf, f"{letter}2:{letter}{last}", currency)
+        ws.cell(1, c).comment = Comment(meaning(leaf, currency, table), "govcheck")
     ws.freeze_panes = "A2"
 
 
@@ -210,13 +204,6 @@ def _items(table: Table, data: Mapping[str, Any]) -> Iterator[tuple[str, Any, Ma
             yield f"{pointer}/{'/'.join(table.path)}", key, None
         for i, item in enumerate(items if present and isinstance(items, list | tuple) else ()):
             yield f"{pointer}/{'/'.join(table.path)}/{i}", key, item
-
-
-def _parent_label(table: Table) -> str:
-    parent = sheet_named(table.parent or "")
-    assert isinstance(parent, Table) and parent.key
-    leaf = next(leaf for leaf in parent.leaves if leaf.key == parent.key)
-    return f"{parent.name}: {leaf.label.lower()}"
 
 
 def _get(data: Any, path: tuple[str, ...]) -> tuple[bool, Any]:
@@ -269,108 +256,6 @@ def _headers(ws: Worksheet, labels: Any, widths: Any) -> None:
         cell = ws.cell(1, c, label)
         cell.fill, cell.font, cell.alignment = _HEADER, _HEADER_FONT, _WRAP
         ws.column_dimensions[get_column_letter(c)].width = width
-
-
-def _meaning(leaf: Leaf | None, currency: str, table: Table | None = None) -> str:
-    if leaf is None:
-        if table is None:
-            return (
-                f"The currency of every amount in the workbook, an ISO 4217 code such as {DEFAULT_CURRENCY}."
-            )
-        parent = sheet_named(table.parent or "")
-        return f"Which of the {parent.name if parent else ''} rows this row belongs to, by its key."
-    words = [leaf.description.rstrip(".") + "." if leaf.description else ""]
-    words.append(_example(leaf, currency))
-    if leaf.required and len(leaf.path) == 1:
-        words.append("Required.")
-    elif leaf.required:
-        words.append(f"Required if any {_label_of(leaf.path[-2])} field is given.")
-    if leaf.null_path:
-        words.append(f"Write '{NOT_IN_PLACE}' if there is no {_label_of(leaf.null_path[-1])}.")
-    elif leaf.nullable:
-        words.append(
-            f"Write '{NOT_IN_PLACE}' if there is none."
-            if leaf.kind != "lines"
-            else f"'{NOT_IN_PLACE}' if there are none."
-        )
-    if not leaf.required:
-        words.append("Blank: not described.")
-    return " ".join(w for w in words if w)
-
-
-def _label_of(key: str) -> str:
-    return " ".join(key.split("_")).replace("sro", "SRO")
-
-
-def _example(leaf: Leaf, currency: str) -> str:
-    if leaf.kind == "choice":
-        return "One of: " + ", ".join(leaf.choices) + "."
-    if leaf.kind == "lines":
-        return "One per line (Alt+Enter)" + (": " + ", ".join(leaf.choices) if leaf.choices else "") + "."
-    return {
-        "date": "A date, e.g. 2026-03-31.",
-        "money": f"An amount in {currency}, e.g. 1500000.",
-        "int": "A whole number, e.g. 12.",
-        "number": "A share, e.g. 25%." if leaf.share else "A number, e.g. 95.",
-        "bool": "yes or no.",
-        "text": "",
-    }[leaf.kind]
-
-
-def _validate(ws: Worksheet, leaf: Leaf, ref: str, currency: str) -> None:
-    extra = [NOT_IN_PLACE] if leaf.nullable else []
-    strict = not leaf.nullable
-    kwargs: dict[str, Any]
-    if leaf.kind == "choice":
-        kwargs = {"type": "list", "formula1": _choices([*leaf.choices, *extra])}
-        strict = True
-    elif leaf.kind == "bool":
-        kwargs = {"type": "list", "formula1": _choices(["yes", "no", *extra])}
-        strict = True
-    elif leaf.kind == "date":
-        first, last = (f"DATE({d.year},{d.month},{d.day})" for d in (EARLIEST, LATEST))
-        kwargs = {"type": "date", "operator": "between", "formula1": first, "formula2": last}
-    elif leaf.kind == "int":
-        kwargs = {"type": "whole", "operator": "between", "formula1": "0", "formula2": "10000000"}
-    elif leaf.kind == "money" or leaf.share:
-        kwargs = {
-            "type": "decimal",
-            "operator": "between",
-            "formula1": "0",
-            "formula2": "1" if leaf.share else "1E+12",
-        }
-    elif leaf.kind == "number":
-        kwargs = {"type": "decimal", "operator": "between", "formula1": "-1E+12", "formula2": "1E+12"}
-    else:
-        kwargs = {}
-    dv = DataValidation(
-        allow_blank=True,
-        showInputMessage=True,
-        promptTitle=leaf.label[:32],
-        prompt=_meaning(leaf, currency)[:255],
-        showErrorMessage=bool(kwargs),
-        errorStyle="stop" if strict else "warning",
-        errorTitle=leaf.label[:32],
-        error=_example(leaf, currency)[:255] or "Not a value this field takes.",
-        **kwargs,
-    )
-    dv.add(ref)
-    ws.add_data_validation(dv)
-
-
-def _validate_currency(ws: Worksheet, ref: str) -> None:
-    dv = DataValidation(type="textLength", operator="equal", formula1="3", allow_blank=True,
-                        showErrorMessage=True, error="An ISO 4217 code: three capital letters, e.g. GBP.",
-                        showInputMessage=True, promptTitle=CURRENCY_LABEL,
-                        prompt=_meaning(None, DEFAULT_CURRENCY))  # fmt: skip
-    dv.add(ref)
-    ws.add_data_validation(dv)
-
-
-def _choices(values: list[str]) -> str:
-    text = ",".join(values)
-    assert len(text) <= 255 and '"' not in text, text  # Excel's limit for a list written inline
-    return f'"{text}"'
 
 
 def _quote(name: str) -> str:
