@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import select
 import stat
 import sys
 import tempfile
@@ -55,30 +56,68 @@ class Sink:
 
 
 class StdoutSink(Sink):
+    """Standard output, written to its file descriptor by govcheck itself.
+
+    Python's own stream cannot be trusted with a report: unbuffered (`PYTHONUNBUFFERED=1`, as
+    CI runners often set) it takes a partial write to a pipe as complete, and on a non-blocking
+    pipe it drops what the reader was not ready for. Here every byte is written, waiting for
+    the reader when it is slow, or the write fails with one line (a closed reader: exit 2).
+    """
+
+    #: Bytes held before a write; a terminal gets each line as it is made.
+    BUFFER = 64 * 1024
+
     def __init__(self) -> None:
         stream = sys.stdout
         if stream is None or stream.closed:
             raise GovcheckError("cannot write: standard output is closed", file=self.name)
-        with contextlib.suppress(AttributeError, ValueError):
-            # Text the output encoding cannot show is escaped, never a traceback.
-            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
         self.stream: TextIO = stream
+        self.encoding = getattr(stream, "encoding", None) or "utf-8"
+        try:
+            stream.flush()
+            self.fd: int | None = stream.fileno()
+            self.tty = os.isatty(self.fd)
+        except (OSError, ValueError, AttributeError):
+            self.fd, self.tty = None, False  # not a real file (a test's capture): write to it
+        self.pending = bytearray()
 
     def write(self, text: str) -> int:
-        try:
-            return self.stream.write(text)
-        except OSError as exc:
-            raise self._lost(exc) from None
+        if self.fd is None:
+            try:
+                return self.stream.write(text)
+            except OSError as exc:
+                raise self._lost(exc) from None
+        self.pending += text.encode(self.encoding, "backslashreplace")
+        if len(self.pending) >= self.BUFFER or (self.tty and b"\n" in self.pending):
+            self._drain()
+        return len(text)
 
     def commit(self) -> None:
         try:
-            self.stream.flush()
+            if self.fd is None:
+                self.stream.flush()
+            else:
+                self._drain()
+        except OSError as exc:
+            raise self._lost(exc) from None
+
+    def _drain(self) -> None:
+        assert self.fd is not None
+        view = memoryview(bytes(self.pending))
+        self.pending.clear()
+        try:
+            while view:
+                try:
+                    view = view[os.write(self.fd, view) :]
+                except BlockingIOError:  # a non-blocking pipe that is full: wait for the reader
+                    select.select([], [self.fd], [])
         except OSError as exc:
             raise self._lost(exc) from None
 
     def _lost(self, exc: OSError) -> GovcheckError:
         # Point the descriptor at /dev/null so that the interpreter's own flush at exit cannot
         # fail a second time (and print a traceback) on what is still buffered.
+        self.pending.clear()
         with contextlib.suppress(OSError, ValueError, AttributeError):
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, self.stream.fileno())
