@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
 
 def check(programme: str | os.PathLike[str] | Programme, *, gate: int | None = None) -> Report:
-    """Check one programme (a path to its YAML, or a Programme) with the bundled rules.
+    """Check one programme (a path to its YAML or workbook, or a Programme) with the bundled rules.
 
     Raises `govcheck.errors.InputError` when the file, or a schedule file it names, cannot be
     read or does not validate. A Programme given directly has its schedule files read relative
@@ -30,7 +30,12 @@ def check(programme: str | os.PathLike[str] | Programme, *, gate: int | None = N
     result = checker.check_path(programme)
     if isinstance(result, FileError):
         raise InputError(
-            result.message, file=result.source, line=result.line, column=result.column, field=result.field
+            result.message,
+            file=result.source,
+            line=result.line,
+            column=result.column,
+            field=result.field,
+            cell=result.cell,
         )
     return result
 

@@ -262,3 +262,15 @@ def test_a_directory_of_workbooks_is_checked_but_not_lock_files(tmp_path: Path) 
     run = _govcheck("check", str(tmp_path), "-f", "json", cwd=tmp_path)
     assert run.returncode == 0, run.stderr
     assert [r["programme"]["id"] for r in json.loads(run.stdout)] == ["fwsm"]
+
+
+def test_the_python_api_checks_a_workbook(tmp_path: Path) -> None:
+    import govcheck
+
+    book = tmp_path / "ngss.xlsx"
+    book.write_bytes(write(load(ROOT / "examples" / "ngss.yaml").data).content)
+    assert govcheck.check(book).rating == govcheck.check(ROOT / "examples" / "ngss.yaml").rating
+    (tmp_path / "blank.xlsx").write_bytes(write().content)
+    with pytest.raises(InputError) as caught:
+        govcheck.check(tmp_path / "blank.xlsx")
+    assert caught.value.cell == "Programme!B2"
