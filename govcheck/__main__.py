@@ -1,3 +1,3 @@
-from govcheck.cli import main
+from govcheck.launch import main
 
-main(prog_name="govcheck")
+main()

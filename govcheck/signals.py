@@ -2,9 +2,11 @@
 
 In the main process a stop signal becomes `Interrupted`, which unwinds the run (the worker
 pool is terminated on the way out) and leaves through the exit code 128 + signal: 130 for
-SIGINT, 143 for SIGTERM. A worker process passes a stop signal from outside to the main
-process and ends; a stop signal from the main process itself (the pool shutting down) ends
-the worker quietly.
+SIGINT, 143 for SIGTERM. A stop arriving while a module is imported or a model built is
+delivered again a few milliseconds later, outside that code. Before the run's handling is in
+place and after it is taken down, `launch` ends the process at once, the same way. A worker
+process passes a stop signal from outside to the main process and ends; a stop signal from
+the main process itself (the pool shutting down) ends the worker quietly.
 """
 
 from __future__ import annotations
@@ -41,11 +43,34 @@ def ignore_stop_signals() -> None:
         signal.signal(sig, signal.SIG_IGN)
 
 
+#: Code that must not be unwound by an exception from a signal handler: a module being
+#: imported or a model being built turn it into an error of their own (a SchemaError, a
+#: RuntimeError from __set_name__) or swallow it, and the stop would be lost.
+_UNSAFE = ("<frozen importlib", f"{os.sep}pydantic{os.sep}", f"{os.sep}pydantic_core{os.sep}")
+#: How soon a stop that arrived in such code is delivered again.
+RETRY_SECONDS = 0.005
+
+
 def _stop(signum: int, frame: FrameType | None) -> None:
+    if _in_unsafe_code(frame):
+        retry = threading.Timer(RETRY_SECONDS, os.kill, (os.getpid(), signum))
+        retry.daemon = True
+        retry.start()
+        return
     # The first stop signal decides the exit code; later ones (a worker passing on the same
     # Ctrl-C, a second Ctrl-C) must not interrupt the clean-up it starts.
     ignore_stop_signals()
     raise Interrupted(signum)
+
+
+def _in_unsafe_code(frame: FrameType | None) -> bool:
+    while frame is not None:
+        if frame.f_code.co_filename.startswith(_UNSAFE[0]) or any(
+            part in frame.f_code.co_filename for part in _UNSAFE[1:]
+        ):
+            return True
+        frame = frame.f_back
+    return False
 
 
 @contextmanager
