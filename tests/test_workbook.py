@@ -23,7 +23,7 @@ from govcheck.report import Report
 from govcheck.validation import validate
 from govcheck.workbook import layout
 from govcheck.workbook.cellmap import CellMap
-from govcheck.workbook.convert import to_yaml, yaml_comments
+from govcheck.workbook.convert import to_workbook, to_yaml, yaml_comments
 from govcheck.workbook.read import parse
 from govcheck.workbook.write import write
 from govcheck.yamlsource import load
@@ -180,9 +180,9 @@ def test_yaml_comments_travel_as_cell_notes_and_back() -> None:
     )
     source = parse_yaml(text, "p.yaml")
     found, unplaced = yaml_comments(text, source)
-    assert found == {"/id": ["About the programme"], "/name": ["its usual name"]}
-    assert unplaced == ["line 6: # at the end"]
-    book = parse(write(source.data, {p: "\n".join(c) for p, c in found.items()}).content, "p.xlsx")
+    assert found == {"/id": [(0, "About the programme")], "/name": [(2, "its usual name")]}
+    assert unplaced == [(5, "at the end")]
+    book = parse(write(source.data, {p: "\n".join(c for _, c in found[p]) for p in found}).content, "p.xlsx")
     assert isinstance(book.root, CellMap)
     assert book.root.notes == {"/id": "About the programme", "/name": "its usual name"}
     back = to_yaml(book, book.root.notes).content.decode()
@@ -195,7 +195,21 @@ def test_a_hash_inside_a_value_is_not_a_comment() -> None:
         "assessment_date: 2026-01-01\n"
     )
     found, _ = yaml_comments(text, parse_yaml(text, "p.yaml"))
-    assert found == {"/department": ["2"]}
+    assert found == {"/department": [(2, "2")]}
+
+
+def test_a_comment_on_a_whole_list_goes_on_its_first_row_and_on_an_empty_one_is_reported() -> None:
+    text = (
+        "id: p\nname: P\ndepartment: D\nassessment_date: 2026-01-01\n"
+        "# the milestones as baselined\nmilestones:\n  - {name: Go-live, baseline: 2026-06-01}\n"
+        "# none yet\nrisk_management: {risks: []}\n"
+    )
+    converted = to_workbook(parse_yaml(text, "p.yaml"), text)
+    assert converted.carried == 1
+    assert converted.dropped == ("line 8: # none yet",)
+    book = parse(converted.content, "p.xlsx")
+    assert isinstance(book.root, CellMap)
+    assert book.root.notes == {"/milestones/0/name": "the milestones as baselined"}
 
 
 def _govcheck(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:

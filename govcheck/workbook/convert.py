@@ -37,8 +37,11 @@ def to_workbook(source: Source, text: str) -> Converted:
     """The workbook for the YAML description `source` (whose text is `text`)."""
     validate(Programme, source)
     comments, unplaced = yaml_comments(text, source)
-    written = write(source.data, {p: "\n".join(lines) for p, lines in comments.items()})
-    return Converted(written.content, written.comments_placed, tuple(unplaced))
+    written = write(source.data, {p: "\n".join(c for _, c in lines) for p, lines in comments.items()})
+    carried = sum(len(lines) for p, lines in comments.items() if p not in written.unplaced)
+    unplaced += [comment for p in written.unplaced for comment in comments[p]]
+    dropped = tuple(f"line {n + 1}: # {c}" for n, c in sorted(unplaced))
+    return Converted(written.content, carried, dropped)
 
 
 def to_yaml(source: Source, notes: dict[str, str] | None = None) -> Converted:
@@ -65,9 +68,12 @@ def to_yaml(source: Source, notes: dict[str, str] | None = None) -> Converted:
     return Converted(("\n".join(out) + "\n").encode("utf-8"), sum(len(v) for v in insert.values()))
 
 
-def yaml_comments(text: str, source: Source) -> tuple[dict[str, list[str]], list[str]]:
-    """Each comment of the YAML text, by the pointer of the value it stands beside: a comment
-    on a line of its own goes with the next value, one after a value with that value."""
+def yaml_comments(
+    text: str, source: Source
+) -> tuple[dict[str, list[tuple[int, str]]], list[tuple[int, str]]]:
+    """Each comment of the YAML text, (0-based line, text), by the pointer of the value it
+    stands beside: a comment on a line of its own goes with the next value, one after a value
+    with that value. Those after the last value stand beside none and come second."""
     scalars = [
         (t.start_mark.index, t.end_mark.index)
         for t in yaml.scan(text, Loader=yaml.SafeLoader)
@@ -78,8 +84,7 @@ def yaml_comments(text: str, source: Source) -> tuple[dict[str, list[str]], list
     offsets = [0]
     for line in text_lines:
         offsets.append(offsets[-1] + len(line) + 1)
-    found: dict[str, list[str]] = {}
-    unplaced: list[str] = []
+    found: dict[str, list[tuple[int, str]]] = {}
     waiting: list[tuple[int, str]] = []
     for number, line in enumerate(text_lines):
         match = next(
@@ -93,13 +98,12 @@ def yaml_comments(text: str, source: Source) -> tuple[dict[str, list[str]], list
         pointer = by_line.get(number)
         if pointer is None:
             continue
-        for _, text_ in waiting:
-            found.setdefault(pointer, []).append(text_)
-        waiting.clear()
+        if waiting:
+            found.setdefault(pointer, []).extend(waiting)
+            waiting.clear()
         if comment is not None:
-            found.setdefault(pointer, []).append(comment)
-    unplaced.extend(f"line {n + 1}: # {c}" for n, c in waiting)
-    return found, unplaced
+            found.setdefault(pointer, []).append((number, comment))
+    return found, waiting
 
 
 def _inside(index: int, spans: list[tuple[int, int]]) -> bool:

@@ -10,7 +10,7 @@ import datetime as dt
 import io
 import math
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from openpyxl import Workbook  # type: ignore[import-untyped]
@@ -49,13 +49,12 @@ _WRAP = Alignment(wrap_text=True, vertical="top")
 _LONG_TEXT = {"summary", "basis", "mitigation", "evidence", "reason", "text", "note", "title", "description"}
 
 
-@dataclass
+@dataclass(frozen=True)
 class Written:
-    """The workbook's bytes, and where each value of the description was put."""
+    """The workbook's bytes, and the comments given it that no cell could hold (by pointer)."""
 
     content: bytes
-    cells: dict[str, str] = field(default_factory=dict)  # JSON pointer -> "Sheet!B4"
-    comments_placed: int = 0
+    unplaced: frozenset[str] = frozenset()
 
 
 def write(data: Mapping[str, Any] | None = None, comments: Mapping[str, str] | None = None) -> Written:
@@ -78,25 +77,30 @@ def write(data: Mapping[str, Any] | None = None, comments: Mapping[str, str] | N
         else:
             _table(ws, sheet, data, currency, placed)
     _cover(cover, colours)
-    count = 0
+    unplaced = set()
     for pointer, text in (comments or {}).items():
-        target = _nearest(placed, pointer)
-        if target is not None:
-            sheet_name, ref = target.rsplit("!", 1)
-            cell = book[sheet_name.strip("'")][ref]
-            cell.comment = Comment(text if cell.comment is None else f"{cell.comment.text}\n{text}", "YAML")
-            count += 1
+        target = _note_cell(placed, pointer)
+        if target is None:
+            unplaced.add(pointer)
+            continue
+        sheet_name, ref = target.rsplit("!", 1)
+        cell = book[sheet_name.strip("'")][ref]
+        cell.comment = Comment(text if cell.comment is None else f"{cell.comment.text}\n{text}", "YAML")
     out = io.BytesIO()
     book.save(out)
-    return Written(out.getvalue(), placed, count)
+    return Written(out.getvalue(), frozenset(unplaced))
 
 
-def _nearest(placed: Mapping[str, str], pointer: str) -> str | None:
+def _note_cell(placed: Mapping[str, str], pointer: str) -> str | None:
+    """The cell that notes a comment on `pointer`: its value's, or the nearest enclosing
+    value's. A table's heading (A1) is not one: its note says what the column means, so a
+    comment on a whole list goes on its first row, and on an empty list nowhere."""
     while pointer:
-        if pointer in placed:
-            return placed[pointer]
+        cell = placed.get(pointer)
+        if cell is not None:
+            return placed.get(f"{pointer}/0") if cell.endswith("!A1") else cell
         pointer = pointer.rpartition("/")[0]
-    return placed.get("")
+    return None
 
 
 def _currency(data: Mapping[str, Any]) -> str | None:
