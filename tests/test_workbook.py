@@ -288,3 +288,15 @@ def test_the_python_api_checks_a_workbook(tmp_path: Path) -> None:
     with pytest.raises(InputError) as caught:
         govcheck.check(tmp_path / "blank.xlsx")
     assert caught.value.cell == "Programme!B2"
+
+
+def test_an_empty_sheet_is_not_described_and_a_missing_one_likewise() -> None:
+    book = load_workbook(io.BytesIO(write(load(ROOT / "examples" / "ngss.yaml").data).content))
+    del book["Parties"]
+    book.create_sheet("Parties")  # emptied by hand, heading and all
+    del book["Milestones"]
+    out = io.BytesIO()
+    book.save(out)
+    data = parse(out.getvalue(), "n.xlsx").data
+    assert "parties" not in data and "milestones" not in data
+    assert data["migration"]["total"] == 26

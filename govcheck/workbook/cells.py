@@ -39,7 +39,7 @@ def to_cell(leaf: Leaf, value: Any) -> Any:
 def from_cell(leaf: Leaf, value: Any, currency: str | None) -> Any:
     """The description's value for a cell, which is not blank (see `is_blank`)."""
     text = value.strip() if isinstance(value, str) else None
-    if text is not None and text.lower() in _NULLS and leaf.nullable and text not in leaf.choices:
+    if says_not_in_place(value) and leaf.nullable and text not in leaf.choices:
         return [] if leaf.kind == "lines" else None
     kind = leaf.kind
     if kind == "lines":
@@ -77,6 +77,10 @@ def from_cell(leaf: Leaf, value: Any, currency: str | None) -> Any:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return value if isinstance(value, str) else str(value)
+
+
+def says_not_in_place(value: Any) -> bool:
+    return isinstance(value, str) and value.strip().lower() in _NULLS
 
 
 def is_blank(value: Any) -> bool:

@@ -17,7 +17,7 @@ from typing import Any
 from govcheck.errors import InputError
 from govcheck.workbook.archive import open_workbook
 from govcheck.workbook.cellmap import Cell, CellMap
-from govcheck.workbook.cells import CellProblem, from_cell, is_blank
+from govcheck.workbook.cells import CellProblem, from_cell, is_blank, says_not_in_place
 from govcheck.workbook.fields import Leaf
 from govcheck.workbook.layout import (
     CURRENCY_LABEL,
@@ -165,6 +165,8 @@ class _Reader:
     def _table(self, table: Table) -> None:
         ws = self.values[table.name]
         columns = self._columns(table, ws.max_column)
+        if not columns:
+            return  # an empty sheet: the list is not described
         owner_pointer = "/" + "/".join(table.path) if not table.parent else None
         if owner_pointer:
             self.cells[owner_pointer] = Cell(table.name, 1, 1)
@@ -186,11 +188,7 @@ class _Reader:
                     )
             filled = [c for c, v in raw.items() if not is_blank(v) and c != parent_col]
             marker = raw[key_col]
-            if (
-                filled == [key_col]
-                and isinstance(marker, str)
-                and marker.strip().lower() in (NOT_IN_PLACE, "none")
-            ):
+            if filled == [key_col] and says_not_in_place(marker):
                 if parent_col is None:
                     empty_row = row
                 else:
@@ -370,10 +368,6 @@ def _get(data: dict[str, Any], path: tuple[str, ...]) -> Any:
             return None
         data = data.get(key)  # type: ignore[assignment]
     return data
-
-
-def _is_marker(value: Any) -> bool:
-    return isinstance(value, str) and value.strip().lower() in (NOT_IN_PLACE, "none")
 
 
 def _hashable(value: Any) -> Any:
