@@ -178,6 +178,7 @@ def by_section(
     fields first."""
     found: dict[str, tuple[list[str], list[Rule]]] = {}
     traced: dict[str, list[str]] = {}
+    listed: set[tuple[str, str]] = set()  # (part, rule id): rules compared by id, not field by field
     for rule in rules:
         for fact in unknown_facts(rule.when, nested):
             if fact not in traced:
@@ -187,7 +188,8 @@ def by_section(
                 continue
             names, open_rules = found.setdefault(part_of(fields[0]), ([], []))
             names.extend(f for f in fields if f not in names)
-            if rule not in open_rules:
+            if (part_of(fields[0]), rule.id) not in listed:
+                listed.add((part_of(fields[0]), rule.id))
                 open_rules.append(rule)
     return {s: (_own_first(s, found[s][0]), found[s][1]) for s in PARTS if s in found}
 

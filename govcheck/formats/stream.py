@@ -114,12 +114,13 @@ class Tally:
         for f in outcome.findings:
             if f.active:
                 self.by_severity[f.severity.value] += 1
-        for f in (*outcome.findings, *outcome.gaps):
-            if not f.active:
-                self.suppressed += 1
-                continue
-            self.gaps += f in outcome.gaps
-            self.failing += f.severity.rank >= self.fail_on.rank
+        for gap, items in ((False, outcome.findings), (True, outcome.gaps)):
+            for f in items:
+                if not f.active:
+                    self.suppressed += 1
+                    continue
+                self.gaps += gap
+                self.failing += f.severity.rank >= self.fail_on.rank
 
     @property
     def exit_code(self) -> int:
