@@ -42,9 +42,10 @@ def main() -> None:
     try:
         sys.stdout.flush()
     except (OSError, ValueError, AttributeError) as exc:
-        reason = getattr(exc, "strerror", None) or "standard output is closed"
-        _say(f"govcheck: standard output: cannot write: {reason}")
-        code = 2
+        if code != 2:  # else the run has said what went wrong already, standard output included
+            reason = getattr(exc, "strerror", None) or "standard output is closed"
+            _say(f"govcheck: standard output: cannot write: {reason}")
+            code = 2
     with contextlib.suppress(OSError, ValueError, AttributeError):
         sys.stderr.flush()
     os._exit(code)
