@@ -1,11 +1,17 @@
-"""Generate a synthetic corpus of programme descriptions for benchmarking govcheck.
+"""Generate a corpus of programme descriptions for benchmarking govcheck.
 
-    python benchmarks/generate.py OUT_DIR --count N [--seed S] [--invalid K]
+    python benchmarks/generate.py OUT_DIR --count N [--seed S] [--invalid K] [--corpus realistic]
 
-Starts from examples/*.yaml and rules/_base.yaml and mutates them with a seeded
-random.Random, so the same seed always yields the same files. The N valid files are
-meant to validate against govcheck/model.py; the K invalid ones are deliberately broken
-(YAML syntax errors, unknown fields, wrong types).
+Two profiles, each the same files for the same seed:
+- `synthetic` (the default, as before): starts from examples/*.yaml and rules/_base.yaml and
+  mutates them with a seeded random.Random into large files (about 10 KB: 1-30 parties, 0-40
+  risks). The K invalid ones are deliberately broken (YAML syntax errors, unknown fields,
+  wrong types).
+- `realistic`: the shapes people write. Each file is one of the descriptions in
+  examples/real/ or one project of the bundled GMPP release imported by govcheck
+  (examples/gmpp/), drawn in the proportion they have there, with its figures varied: every
+  amount of a file scaled by one factor and every date moved by one number of days, so the
+  file still validates. Sizes follow theirs (about 2-8 KB).
 """
 
 from __future__ import annotations
@@ -239,14 +245,65 @@ def generate(out: Path, count: int, seed: int = 0, invalid: int = 0) -> list[Pat
     return paths
 
 
+def _real_templates() -> list[dict]:
+    """The real descriptions and the projects of the bundled GMPP release, as plain data."""
+    import subprocess
+    import sys
+    import tempfile
+
+    found = [yaml.load(p.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+             for p in sorted((ROOT / "examples" / "real").glob("[!_]*.yaml"))]  # fmt: skip
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run(
+            [sys.executable, "-m", "govcheck", "import", "gmpp", str(ROOT / "examples" / "gmpp" / "uk_2017.csv"),
+             "--output-dir", tmp],
+            check=True, capture_output=True,
+        )  # fmt: skip
+        found += [yaml.load(p.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+                  for p in sorted(Path(tmp).glob("*.yaml"))]  # fmt: skip
+    return found
+
+
+def _vary(value: object, factor: float, days: int) -> object:
+    """Every amount scaled by `factor`, every date moved by `days`, within the format's range."""
+    if isinstance(value, dict):
+        if set(value) == {"amount", "currency"}:
+            return {"amount": round(float(value["amount"]) * factor, 2), "currency": value["currency"]}
+        return {k: _vary(v, factor, days) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_vary(v, factor, days) for v in value]
+    if isinstance(value, dt.date):
+        return value + dt.timedelta(days=days)
+    return value
+
+
+def generate_realistic(out: Path, count: int, seed: int = 0) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    r = random.Random(seed)
+    templates = _real_templates()
+    paths = []
+    for i in range(count):
+        data = _vary(copy.deepcopy(r.choice(templates)), r.uniform(0.7, 1.3), r.randint(-60, 60))
+        assert isinstance(data, dict)
+        data["id"] = f"real-{i:06d}"
+        path = out / f"valid-{i:06d}.yaml"
+        path.write_text(yaml.dump(data, Dumper=Dumper, sort_keys=False, allow_unicode=True), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("out_dir", type=Path)
     ap.add_argument("--count", type=int, required=True)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--invalid", type=int, default=0)
+    ap.add_argument("--corpus", choices=("synthetic", "realistic"), default="synthetic")
     a = ap.parse_args()
-    paths = generate(a.out_dir, a.count, a.seed, a.invalid)
+    if a.corpus == "realistic":
+        paths = generate_realistic(a.out_dir, a.count, a.seed)
+    else:
+        paths = generate(a.out_dir, a.count, a.seed, a.invalid)
     print(f"wrote {len(paths)} files to {a.out_dir}")
 
 

@@ -42,7 +42,7 @@ DATA = HERE / "data"
 RULESET = HERE / "spectral" / "ruleset.yaml"
 ONE_FILE = ROOT / "examples" / "ngss.yaml"
 sys.path.insert(0, str(HERE))
-from generate import generate  # noqa: E402
+from generate import generate, generate_realistic  # noqa: E402
 
 FLOOR = r"""
 import sys, yaml
@@ -52,23 +52,27 @@ for p in sorted(__import__("glob").glob(sys.argv[1] + "/*.yaml")):
 """
 
 
-def corpus(data: Path, n: int, seed: int) -> list[str]:
-    """At least n valid files for `seed`, generated once and reused."""
+def corpus(data: Path, n: int, seed: int, kind: str = "synthetic") -> list[str]:
+    """At least n valid files of the `kind` profile for `seed`, generated once and reused."""
     stamp = data / ".corpus.json"
     have = json.loads(stamp.read_text()) if stamp.exists() else {}
-    if not (have.get("seed") == seed and have.get("count", 0) >= n):
+    if not (have.get("seed") == seed and have.get("count", 0) >= n and have.get("kind", "synthetic") == kind):
+        data.mkdir(parents=True, exist_ok=True)
         for old in data.glob("*.yaml"):
             old.unlink()
         t = time.perf_counter()
-        generate(data, n, seed, 0)
-        stamp.write_text(json.dumps({"count": n, "seed": seed}))
+        if kind == "realistic":
+            generate_realistic(data, n, seed)
+        else:
+            generate(data, n, seed, 0)
+        stamp.write_text(json.dumps({"count": n, "seed": seed, "kind": kind}))
         print(f"generated {n} files in {time.perf_counter() - t:.1f}s", file=sys.stderr)
     return sorted(str(p) for p in data.glob("valid-*.yaml"))[:n]
 
 
 def subset(paths: list[str], n: int) -> Path:
     """A directory holding (links to) the first n files, for commands that take a directory."""
-    directory = DATA / f"set-{n}"
+    directory = Path(paths[0]).parent.with_name(f"set-{Path(paths[0]).parent.name}-{n}")
     if not (directory.is_dir() and len(list(directory.iterdir())) == n):
         shutil.rmtree(directory, ignore_errors=True)
         directory.mkdir(parents=True)
@@ -151,10 +155,14 @@ def main() -> None:
     ap.add_argument(
         "--profile", type=int, default=0, help="also cProfile a --jobs 1 run over this many files"
     )
+    ap.add_argument(
+        "--corpus", choices=("synthetic", "realistic"), default="synthetic",
+        help="the generator's profile (see generate.py)",
+    )  # fmt: skip
     a = ap.parse_args()
     sizes = [int(s) for s in a.sizes.split(",") if s]
     formats = [f for f in a.formats.split(",") if f]
-    paths = corpus(DATA, max([a.files, *sizes]), a.seed)
+    paths = corpus(DATA / a.corpus, max([a.files, *sizes]), a.seed, a.corpus)
     batch = subset(paths, a.files)
     n = a.files
     mb = sum(os.path.getsize(p) for p in paths[:n]) / 1e6
