@@ -1,9 +1,11 @@
 """The command's entry point: a stop signal is one line and 128 + the signal from the moment
-govcheck starts to the moment it ends.
+govcheck starts to the moment its run is over.
 
-Before the command's own handling is set up (while modules load) and after it is taken down
-(while the interpreter shuts down) nothing is running that needs cleaning up, so a stop there
-ends the process at once, with the same line and exit code as a stop in mid-run.
+While modules load, before the run's own handling is in place, nothing needs cleaning up, so
+a stop ends the process at once with the same line and exit code as a stop in mid-run. Once
+the run is over (everything written, every worker stopped), stop signals are held until the
+process ends: the interpreter's shutdown would otherwise put the default handlers back, and a
+stop in that window would end the process with no line and no exit code of its own.
 """
 
 from __future__ import annotations
@@ -36,9 +38,6 @@ def main() -> None:
         code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1
         if isinstance(exc.code, str):
             print(exc.code, file=sys.stderr)
-    # Leave here, not through the interpreter's shutdown: that puts the default signal handlers
-    # back, and a stop arriving then would end the process with no line and no exit code of
-    # its own. Everything is written and every worker stopped by now.
     try:
         sys.stdout.flush()
     except (OSError, ValueError, AttributeError) as exc:
@@ -46,9 +45,16 @@ def main() -> None:
             reason = getattr(exc, "strerror", None) or "standard output is closed"
             _say(f"govcheck: standard output: cannot write: {reason}")
             code = 2
-    with contextlib.suppress(OSError, ValueError, AttributeError):
-        sys.stderr.flush()
-    os._exit(code)
+        with contextlib.suppress(OSError, ValueError, AttributeError):  # so the shutdown's flush passes
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
+    # Everything is written and every worker stopped. The interpreter's shutdown puts the
+    # default signal handlers back, and a stop arriving then would end the process with no
+    # line and no exit code of its own: from here on stop signals wait, and die with it.
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_BLOCK, _STOP)
+    raise SystemExit(code)
 
 
 def _say(line: str) -> None:
