@@ -153,7 +153,7 @@ def _parse_csv(text: str, *, strict: bool) -> tuple[Row, ...]:
 
 
 def _read_xlsx(raw: bytes) -> tuple[Sheet, ...]:
-    _check_zip(raw)
+    check_zip(raw)
     import warnings
 
     import openpyxl  # type: ignore[import-untyped]
@@ -184,8 +184,9 @@ def _read_xlsx(raw: bytes) -> tuple[Sheet, ...]:
     return tuple(sheets)
 
 
-def _check_zip(raw: bytes) -> None:
-    """Refuse a zip bomb from its directory alone, before anything is decompressed."""
+def check_zip(raw: bytes) -> None:
+    """Refuse a zip bomb from its directory alone, before anything is decompressed (GMPP releases
+    and programme workbooks alike)."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(raw))
     except (zipfile.BadZipFile, OSError, ValueError):

@@ -30,12 +30,12 @@ def open_workbook(raw: bytes, name: str) -> tuple[Any, Any]:
 
 
 def _check_archive(raw: bytes, name: str) -> None:
-    from govcheck.importers.gmpp_read import UnreadableFile, _check_zip
+    from govcheck.importers.gmpp_read import UnreadableFile, check_zip
 
     if not raw:
         raise InputError("file is empty; expected a programme workbook", file=name)
     try:
-        _check_zip(raw)
+        check_zip(raw)
     except UnreadableFile as exc:
         raise InputError(exc.message, file=name) from None
     with zipfile.ZipFile(io.BytesIO(raw)) as archive:
