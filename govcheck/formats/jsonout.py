@@ -9,7 +9,6 @@ control characters escaped, plus a final newline.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from govcheck.formats import Format
@@ -83,10 +82,6 @@ def report_json(r: Report | FileError) -> dict[str, Any]:
 
 def _basis(c: Conclusion) -> dict[str, str]:
     return {"kind": c.basis, "strength": c.strength, "rests_on": c.rests_on}
-
-
-def dumps(value: Any) -> str:
-    return json.dumps(value, indent=2, ensure_ascii=False)
 
 
 class JsonWriter:

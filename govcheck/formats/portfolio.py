@@ -13,7 +13,7 @@ from typing import Any
 
 from govcheck.formats import Format
 from govcheck.formats.early_warning import json_block, sheet_lines, terminal_lines
-from govcheck.formats.jsonout import dumps
+from govcheck.formats.jsontext import dumps
 from govcheck.portfolio import Movement, PortfolioSummary, Row, summary
 from govcheck.report import FileError, Run
 
