@@ -10,8 +10,8 @@ from govcheck import __version__, gaps
 from govcheck.bodies import body
 from govcheck.catalogue import Catalogue, LoadedRule, load_catalogue
 from govcheck.charts import chart_data
-from govcheck.conclude import conclude, engine_conclusions, rule_basis
-from govcheck.conditions import MEMBERSHIP, evaluate, facts_named, memberships
+from govcheck.conclude import conclude, engine_conclusions, prepare_lines, rule_basis, severest
+from govcheck.conditions import MEMBERSHIP, FactValues, facts_named, memberships, prepare
 from govcheck.engine import MAX_PROPERTIES, Engine, EngineRule, Outcome
 from govcheck.errors import EngineError, GovcheckError, InputError, RuleError
 from govcheck.facts import ProgrammeFacts, derive
@@ -40,6 +40,8 @@ from govcheck.yamlsource import Source, Span
 
 ALL_GATES = frozenset(range(6))
 INTERNAL_ERROR = "internal-error"
+#: Evidence-gap notes kept for reuse across the programmes of a run (then begun again).
+NOTES_KEPT = 4096
 
 
 class Checker:
@@ -71,6 +73,14 @@ class Checker:
         self._parameters = parameters(self.catalogue)
         self._by_id = {r.rule.id: r for r in self.catalogue.rules}
         self._basis = {r.rule.id: rule_basis(r.rule) for r in self.catalogue.rules}
+        self._conditions = {r.rule.id: prepare(r.rule.when) for r in self.catalogue.rules}
+        self._declared = {f: gaps.declared(f) for c in self._conditions.values() for f in c.reads}
+        self._notes: dict[tuple[str, tuple[str, ...], tuple[str, ...]], Finding] = {}
+        table = self.catalogue.conclusions
+        self._lines = {
+            "rating": prepare_lines(table.rating),
+            "value_for_money": prepare_lines(table.value_for_money),
+        }
         self.gates = load_gates()
 
     def check_path(self, path: str | os.PathLike[str]) -> Report | FileError:
@@ -108,26 +118,26 @@ class Checker:
         gate = self.gate if self.gate is not None else programme.next_gate
         programme, plan = attach(programme, source.path, self._parameters)
         facts = derive(programme, gate, plan)
-        nested = facts.model_dump()
+        flat = gaps.flatten(facts.model_dump())
         accepted = {e.rule: e for e in programme.exceptions}
         try:
-            outcome = self._engine.run(self._engine_fact(nested), frozenset(accepted))
+            outcome = self._engine.run(self._engine_fact(flat), frozenset(accepted))
         except EngineError as exc:
             failed = [_internal(str(exc), source)]
-            return self._report(programme, source, gate, failed, Outcome(), nested, plan)
+            return self._report(programme, source, gate, failed, Outcome(), flat, plan)
         findings = [
-            self._finding(self._by_id[rule_id], nested, facts, programme, source, accepted.get(rule_id), plan)
+            self._finding(self._by_id[rule_id], flat, facts, programme, source, accepted.get(rule_id), plan)
             for rule_id in dict.fromkeys(outcome.fired)
         ]
-        return self._report(programme, source, gate, findings, outcome, nested, plan)
+        return self._report(programme, source, gate, findings, outcome, flat, plan)
 
-    def _engine_fact(self, nested: dict[str, Any]) -> dict[str, Any]:
-        fact = _project(nested, self._needed)
+    def _engine_fact(self, flat: FactValues) -> dict[str, Any]:
+        fact = _project(flat, self._needed)
         if self._members:
             fact[MEMBERSHIP] = {
                 key: value in values
                 for key, (name, values) in self._members.items()
-                if (value := gaps.lookup(nested, name)) is not None
+                if (value := flat.get(name)) is not None
             }
         return fact
 
@@ -138,19 +148,27 @@ class Checker:
         gate: int | None,
         findings: list[Finding],
         outcome: Outcome,
-        nested: dict[str, Any],
+        flat: FactValues,
         plan: ScheduleEvidence | None = None,
     ) -> Report:
         questions = self.gates.get(gate)
         findings = order(findings, questions)
-        sections = gaps.by_section(self._undetermined(outcome, nested, gate, programme), nested, programme)
+        undetermined = self._undetermined(outcome, flat, gate, programme)
+        sections = gaps.by_section(undetermined, programme, self._declared.__getitem__)
+        worst = severest(sections)
         table = self.catalogue.conclusions
         return Report(
             govcheck_version=__version__,
             programme=_reference(programme, source, gate),
-            rating=conclude("rating", table.rating, outcome, sections, nested, self._basis),
+            rating=conclude("rating", table.rating, self._lines["rating"], outcome, worst, flat, self._basis),
             value_for_money=conclude(
-                "value_for_money", table.value_for_money, outcome, sections, nested, self._basis
+                "value_for_money",
+                table.value_for_money,
+                self._lines["value_for_money"],
+                outcome,
+                worst,
+                flat,
+                self._basis,
             ),
             findings=tuple(findings),
             gaps=tuple(self._gap(s, facts, rules, source) for s, (facts, rules) in sections.items()),
@@ -162,41 +180,57 @@ class Checker:
         )
 
     def _undetermined(
-        self, outcome: Outcome, nested: dict[str, Any], gate: int | None, programme: Programme
-    ) -> list[Rule]:
+        self, outcome: Outcome, flat: FactValues, gate: int | None, programme: Programme
+    ) -> list[tuple[Rule, list[str]]]:
         """Rules that did not fire but might have, had what they read been described (rules on
-        evidence a description may attach apply only when it is attached)."""
+        evidence a description may attach apply only when it is attached), each with the facts
+        it reads that are not known."""
         fired = set(outcome.fired)
-        return [
-            r.rule
-            for r in self.catalogue.rules
-            if r.rule.id not in fired
-            and (gate is None or gate in r.rule.gates)
-            and (r.rule.requires is None or gaps.not_given(programme, r.rule.requires) is None)
-            and evaluate(r.rule.when, lambda name: gaps.lookup(nested, name)) is None
-        ]
+        attached: dict[str, bool] = {}
+        found = []
+        for r in self.catalogue.rules:
+            rule = r.rule
+            if rule.id in fired or (gate is not None and gate not in rule.gates):
+                continue
+            if rule.requires is not None:
+                if rule.requires not in attached:
+                    attached[rule.requires] = gaps.not_given(programme, rule.requires) is None
+                if not attached[rule.requires]:
+                    continue
+            condition = self._conditions[rule.id]
+            if condition.truth(flat) is None:
+                found.append((rule, gaps.unknown_facts(condition.reads, flat)))
+        return found
 
     def _gap(self, section: str, fields: list[str], rules: list[Rule], source: Source) -> Finding:
         """One part of the description (`section`), the fields of it not described, in the
-        format's names, and the rules they left open."""
+        format's names, and the rules they left open. All but the location is the same for
+        every programme with the same gap, and is worked out once (at most NOTES_KEPT kept)."""
         pointer = gaps.SECTIONS[section][0]
         _, span = source.locate(pointer)
-        return Finding(
-            rule_id=gaps.GAP_ID,
-            title=f"Not described: {gaps.SECTIONS[section][1]}",
-            severity=self.gap_severity,
-            category=gaps.GAP_CATEGORY,
-            message=gaps.message(section, fields, rules),
-            recommendation=gaps.recommendation(section),
-            references=tuple(dict.fromkeys(str(ref) for r in rules for ref in r.references)),
-            evidence={"not_described": fields, "rules": [r.id for r in rules]},
-            location=_location(source, pointer, span),
-        )
+        location = _location(source, pointer, span)
+        key = (section, tuple(fields), tuple(r.id for r in rules))
+        note = self._notes.get(key)
+        if note is None:
+            if len(self._notes) >= NOTES_KEPT:
+                self._notes.clear()
+            note = self._notes[key] = Finding(
+                rule_id=gaps.GAP_ID,
+                title=f"Not described: {gaps.SECTIONS[section][1]}",
+                severity=self.gap_severity,
+                category=gaps.GAP_CATEGORY,
+                message=gaps.message(section, fields, rules),
+                recommendation=gaps.recommendation(section),
+                references=tuple(dict.fromkeys(str(ref) for r in rules for ref in r.references)),
+                evidence={"not_described": fields, "rules": [r.id for r in rules]},
+                location=location,
+            )
+        return note.model_copy(update={"location": location})
 
     def _finding(
         self,
         loaded: LoadedRule,
-        nested: dict[str, Any],
+        flat: FactValues,
         facts: ProgrammeFacts,
         programme: Programme,
         source: Source,
@@ -212,7 +246,7 @@ class Checker:
             return _internal(f"rule {rule.id} ({loaded.path}) failed to render: {exc}", source)
         _, span = source.locate(rule.location)
         location = _location(source, rule.location, span)
-        evidence = {name: _plain(gaps.lookup(nested, name)) for name in rule.evidence}
+        evidence = {name: _plain(flat.get(name)) for name in rule.evidence}
         if plan is not None and rule.location.startswith(("/schedule_files", "/milestones")):
             location, listed = in_schedule(plan, rule, source, location, evidence)
             if rule.activities:
@@ -358,13 +392,13 @@ def _fields_needed(catalogue: Catalogue) -> frozenset[str]:
     return frozenset(needed)
 
 
-def _project(nested: dict[str, Any], needed: frozenset[str]) -> dict[str, Any]:
+def _project(flat: FactValues, needed: frozenset[str]) -> dict[str, Any]:
     """Only the facts some condition reads go to the engine: it serialises every fact it gets."""
     out: dict[str, Any] = {}
     for dotted in needed:
         head, _, tail = dotted.partition(".")
         if tail:
-            out.setdefault(head, {})[tail] = nested[head][tail]
+            out.setdefault(head, {})[tail] = flat[dotted]
         else:
-            out[head] = nested[head]
+            out[head] = flat[dotted]
     return out

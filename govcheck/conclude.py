@@ -4,27 +4,34 @@ changed it."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from govcheck import gaps
 from govcheck.catalogue import Catalogue
-from govcheck.conditions import compile_condition, evaluate, facts_named
+from govcheck.conditions import FactValues, Prepared, compile_condition, facts_named, prepare
 from govcheck.engine import EngineConclusion, Outcome
 from govcheck.report import BASIS, Basis, Conclusion
 from govcheck.rule import Category, Rule
 
 
+def prepare_lines(table: Sequence[Any]) -> tuple[Prepared | None, ...]:
+    """Each line's programme condition prepared once (None for a line on findings)."""
+    return tuple(prepare(line.programme) if line.programme is not None else None for line in table)
+
+
 def conclude(
     topic: str,
     table: Sequence[Any],
+    prepared: Sequence[Prepared | None],
     outcome: Outcome,
-    sections: dict[str, tuple[list[str], list[Rule]]],
-    nested: dict[str, Any],
+    worst: dict[str, dict[str, int]],
+    facts: FactValues,
     bases: dict[str, Basis],
 ) -> Conclusion:
     """The first line that fired, the kind of evidence it rests on (`bases`: each rule's), and the
-    parts not described that left a worse line open."""
+    parts not described that left a worse line open. `prepared`: the lines' conditions
+    (prepare_lines); `worst`: the evidence gaps (severest); `facts`: the programme's, by dotted name."""
     fired = outcome.conclusions.get(topic, {})
     left_open: list[str] = []
     for i, line in enumerate(table):
@@ -32,12 +39,12 @@ def conclude(
             because = tuple(sorted(fired[line.result]))
             return Conclusion(
                 conclusion=line.result,
-                basis=_line_basis(topic, table, line.result, because, outcome.lines, bases),
+                basis=_line_basis(topic, table, prepared, line.result, because, outcome.lines, bases),
                 because=because,
-                figures=_figures(table, line.result, nested),
+                figures=_figures(table, prepared, line.result, facts),
                 not_described=tuple(dict.fromkeys(left_open)),
             )
-        left_open += _open_sections(line, sections, nested)
+        left_open += _open_sections(line, prepared[i], worst, facts)
     return Conclusion(
         conclusion=table[-1].result,
         # The best rating is reached by ruling the others out on described evidence; the
@@ -50,6 +57,7 @@ def conclude(
 def _line_basis(
     topic: str,
     table: Sequence[Any],
+    prepared: Sequence[Prepared | None],
     result: str,
     because: tuple[str, ...],
     fired: set[str],
@@ -58,9 +66,9 @@ def _line_basis(
     """The strongest kind of evidence among the findings the result rests on, or that the
     programme conditions of its lines that fired read."""
     kinds = {bases[r] for r in because if r in bases}
-    for i, line in enumerate(table):
-        if line.result == result and line.programme is not None and f"{topic}:{i}" in fired:
-            kinds.add(_facts_basis(facts_named(line.programme)))
+    for i, (line, condition) in enumerate(zip(table, prepared)):
+        if line.result == result and condition is not None and f"{topic}:{i}" in fired:
+            kinds.add(_facts_basis(condition.reads))
     return next((k for k in BASIS if k in kinds), "none")
 
 
@@ -68,7 +76,7 @@ def _line_basis(
 INDEPENDENT_FACTS = ("assessed.", "audit.", "history.independent", "history.previous_ipa", "gateway.")
 
 
-def _facts_basis(names: set[str] | frozenset[str]) -> Basis:
+def _facts_basis(names: Iterable[str]) -> Basis:
     return "independent" if any(n.startswith(INDEPENDENT_FACTS) for n in names) else "reported"
 
 
@@ -78,32 +86,46 @@ def rule_basis(rule: Rule) -> Basis:
     return "realised" if rule.realised and kind != "independent" else kind
 
 
-def _figures(table: Sequence[Any], result: str, nested: dict[str, Any]) -> dict[str, Any]:
+def _figures(
+    table: Sequence[Any], prepared: Sequence[Prepared | None], result: str, facts: FactValues
+) -> dict[str, Any]:
     """The facts read by the programme conditions of the lines giving `result`."""
     names = sorted(
-        set().union(
-            *(facts_named(line.programme) for line in table if line.result == result and line.programme)
-        )
+        set().union(*(c.reads for line, c in zip(table, prepared) if line.result == result and c is not None))
     )
-    return {name: _plain(gaps.lookup(nested, name)) for name in names}
+    return {name: _plain(facts.get(name)) for name in names}
+
+
+def severest(sections: dict[str, tuple[list[str], list[Rule]]]) -> dict[str, dict[str, int]]:
+    """Each part of the evidence gaps (gaps.by_section) -> category -> the highest severity rank
+    among the rules it left open."""
+    worst: dict[str, dict[str, int]] = {}
+    for section, (_, rules) in sections.items():
+        ranks = worst[section] = {}
+        for r in rules:
+            category, rank = r.category.value, r.severity.rank
+            if ranks.get(category, -1) < rank:
+                ranks[category] = rank
+    return worst
 
 
 def _open_sections(
-    line: Any, sections: dict[str, tuple[list[str], list[Rule]]], nested: dict[str, Any]
+    line: Any, condition: Prepared | None, worst: dict[str, dict[str, int]], facts: FactValues
 ) -> list[str]:
-    """The parts not described that leave a conclusion line undetermined."""
-    if line.programme is not None:
-        if evaluate(line.programme, lambda name: gaps.lookup(nested, name)) is not None:
+    """The parts not described that leave a conclusion line undetermined (`worst`: severest)."""
+    if condition is not None:
+        if condition.truth(facts) is not None:
             return []
-        return [gaps.SECTIONS[f.split(".", 1)[0]][1] for f in gaps.unknown_facts(line.programme, nested)]
+        return [gaps.SECTIONS[f.split(".", 1)[0]][1] for f in gaps.unknown_facts(condition.reads, facts)]
     match = line.finding or line.areas
     if match is None:
         return []
     categories = {c.value for c in getattr(match, "categories", ())} or {c.value for c in Category}
+    least = match.min_severity.rank
     return [
         gaps.SECTIONS[section][1]
-        for section, (_, rules) in sections.items()
-        if any(r.category.value in categories and r.severity.rank >= match.min_severity.rank for r in rules)
+        for section, ranks in worst.items()
+        if any(ranks.get(c, -1) >= least for c in categories)
     ]
 
 

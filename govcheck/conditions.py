@@ -11,7 +11,8 @@ import difflib
 import hashlib
 import json
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from govcheck.facts import fact_fields
@@ -108,21 +109,56 @@ def compile_condition(cond: Condition, negate: bool = False) -> Pattern:
     return parts[0] if len(parts) == 1 else {"$and" if is_all else "$or": parts}
 
 
-def evaluate(cond: Condition, value_of: Callable[[str], Any]) -> bool | None:
-    """Three-valued (Kleene) truth of a condition: None when the facts that are known do not
-    settle it. Used only for what the engine cannot say, that a rule is *undetermined*; the
-    engine alone decides what fires."""
+#: Facts by dotted name (`group.name`); a fact absent or None is not known.
+FactValues = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A condition prepared once for every programme: the facts it reads, in name order, and its
+    three-valued (Kleene) truth, None when the facts that are known do not settle it. Used only
+    for what the engine cannot say, that a rule is *undetermined*; the engine alone decides
+    what fires."""
+
+    reads: tuple[str, ...]
+    truth: Callable[[FactValues], bool | None]
+
+
+def prepare(cond: Condition) -> Prepared:
+    return Prepared(reads=tuple(sorted(facts_named(cond))), truth=_truth(cond))
+
+
+def _truth(cond: Condition) -> Callable[[FactValues], bool | None]:
     if isinstance(cond, NotOf):
-        inner = evaluate(cond.not_, value_of)
-        return None if inner is None else not inner
+        inner = _truth(cond.not_)
+
+        def negated(facts: FactValues) -> bool | None:
+            value = inner(facts)
+            return None if value is None else not value
+
+        return negated
     if isinstance(cond, Compare):
-        value = value_of(cond.fact)
-        return None if value is None else _OPS[cond.op](value, cond.value)
-    results = [evaluate(c, value_of) for c in (cond.all if isinstance(cond, AllOf) else cond.any)]
+        name, test, operand = cond.fact, _OPS[cond.op], cond.value
+
+        def compared(facts: FactValues) -> bool | None:
+            value = facts.get(name)
+            return None if value is None else test(value, operand)
+
+        return compared
+    parts = tuple(_truth(c) for c in (cond.all if isinstance(cond, AllOf) else cond.any))
     decisive = isinstance(cond, AnyOf)  # True settles `any`; False settles `all`
-    if decisive in results:
-        return decisive
-    return None if None in results else not decisive
+
+    def combined(facts: FactValues) -> bool | None:
+        unsettled = False
+        for part in parts:
+            value = part(facts)
+            if value is None:
+                unsettled = True
+            elif value == decisive:
+                return decisive
+        return None if unsettled else not decisive
+
+    return combined
 
 
 _OPS: dict[str, Callable[[Any, Any], bool]] = {

@@ -15,13 +15,12 @@ from __future__ import annotations
 import datetime as dt
 import types
 import typing
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from pydantic import BaseModel
 
 from govcheck import facts
-from govcheck.conditions import facts_named
 from govcheck.facts.common import Facts
 from govcheck.model import Milestone, Party, Programme
 from govcheck.rule import Rule
@@ -56,9 +55,21 @@ PARTS: dict[str, tuple[str, str]] = {
 SECTIONS: dict[str, tuple[str, str]] = {**facts.SECTIONS, **PARTS}
 
 
-def unknown_facts(rule_when: Any, nested: Mapping[str, Any]) -> list[str]:
-    """The facts a condition reads that are not known, in name order."""
-    return sorted(name for name in facts_named(rule_when) if lookup(nested, name) is None)
+def flatten(nested: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Facts as derived (`{group: {name: value}}`) by dotted name (`group.name`), each group also
+    by its own name: every fact a condition names, found in one step."""
+    flat: dict[str, Any] = {}
+    for key, value in nested.items():
+        name = prefix + key
+        flat[name] = value
+        if isinstance(value, Mapping):
+            flat.update(flatten(value, name + "."))
+    return flat
+
+
+def unknown_facts(names: Iterable[str], facts: Mapping[str, Any]) -> list[str]:
+    """The facts of `names` that are not known (absent or None from `facts`, by dotted name)."""
+    return [name for name in names if facts.get(name) is None]
 
 
 def reads(fact: str) -> tuple[str | tuple[str, ...], ...] | None:
@@ -146,51 +157,78 @@ def not_given(programme: BaseModel, field: str) -> str | None:
     return None
 
 
-def not_described(programme: BaseModel, fact: str) -> list[str]:
+#: The fields a fact is derived from: those it needs, and those that could make it known otherwise.
+Declared = tuple[tuple[str, ...], tuple[str, ...]]
+
+
+def declared(fact: str) -> Declared:
+    """The fields `fact` is derived from, as its group declares them (see `reads`)."""
+    entries = reads(fact)
+    if entries is None:
+        # Not declared (a test keeps every fact a rule reads declared): the part the group reads.
+        pointer = facts.SECTIONS.get(fact.split(".", 1)[0], ("", ""))[0]
+        entries = (pointer.strip("/").split("/", 1)[0],) if pointer else ()
+    needed = tuple(f for f in entries if isinstance(f, str))
+    others = tuple(f for entry in entries if not isinstance(entry, str) for f in entry)
+    return needed, others
+
+
+def not_described(
+    programme: BaseModel,
+    fact: str,
+    fields: Declared | None = None,
+    missing: Callable[[str], str | None] | None = None,
+) -> list[str]:
     """The fields `fact` is derived from that the description does not give, in the order
     declared: the ones it needs, or if it gives all those, the ones that could make it known
     otherwise. Empty when it gives them all: the fact is not known for some other reason (none
-    of it is due yet, say), which no description can change."""
-    declared = reads(fact)
-    if declared is None:
-        # Not declared (a test keeps every fact a rule reads declared): the part the group reads.
-        pointer = facts.SECTIONS.get(fact.split(".", 1)[0], ("", ""))[0]
-        declared = (pointer.strip("/").split("/", 1)[0],) if pointer else ()
-    needed = [f for f in declared if isinstance(f, str)]
-    others = [f for entry in declared if not isinstance(entry, str) for f in entry]
-    for group in (needed, others):
+    of it is due yet, say), which no description can change. `fields` (its `declared` fields)
+    and `missing` (`not_given` on `programme`) may come from the caller's memo."""
+    missing = missing or (lambda field: not_given(programme, field))
+    for group in fields or declared(fact):
         found: list[str] = []
         for field in group:
-            missing = not_given(programme, field)
-            if missing is not None and missing not in found:
-                found.append(missing)
+            start = missing(field)
+            if start is not None and start not in found:
+                found.append(start)
         if found:
             return found
     return []
 
 
 def by_section(
-    rules: Iterable[Rule], nested: Mapping[str, Any], programme: BaseModel
+    open_rules: Iterable[tuple[Rule, Sequence[str]]],
+    programme: BaseModel,
+    fields_of: Callable[[str], Declared] = declared,
 ) -> dict[str, tuple[list[str], list[Rule]]]:
     """Part of the description -> (the fields not described, the rules they left open), in
-    the format's order. Each unknown fact of a rule counts under the part of the first field
-    it names (see `not_described`), with all the fields it names; a note lists its own part's
-    fields first."""
+    the format's order, from each rule left open with the facts it reads that are not known.
+    Each unknown fact of a rule counts under the part of the first field it names (see
+    `not_described`), with all the fields it names; a note lists its own part's fields first.
+    `fields_of`: `declared`, or a memo of it kept across programmes."""
+    given: dict[str, str | None] = {}
+
+    def missing(field: str) -> str | None:
+        if field not in given:
+            given[field] = not_given(programme, field)
+        return given[field]
+
     found: dict[str, tuple[list[str], list[Rule]]] = {}
-    traced: dict[str, list[str]] = {}
+    traced: dict[str, tuple[str, list[str]]] = {}  # fact -> (its part, the fields not described)
     listed: set[tuple[str, str]] = set()  # (part, rule id): rules compared by id, not field by field
-    for rule in rules:
-        for fact in unknown_facts(rule.when, nested):
+    for rule, unknown in open_rules:
+        for fact in unknown:
             if fact not in traced:
-                traced[fact] = not_described(programme, fact)
-            fields = traced[fact]
+                fields = not_described(programme, fact, fields_of(fact), missing)
+                traced[fact] = (part_of(fields[0]) if fields else "", fields)
+            part, fields = traced[fact]
             if not fields:
                 continue
-            names, open_rules = found.setdefault(part_of(fields[0]), ([], []))
+            names, left_open = found.setdefault(part, ([], []))
             names.extend(f for f in fields if f not in names)
-            if (part_of(fields[0]), rule.id) not in listed:
-                listed.add((part_of(fields[0]), rule.id))
-                open_rules.append(rule)
+            if (part, rule.id) not in listed:
+                listed.add((part, rule.id))
+                left_open.append(rule)
     return {s: (_own_first(s, found[s][0]), found[s][1]) for s in PARTS if s in found}
 
 
@@ -213,12 +251,3 @@ def recommendation(section: str) -> str:
         f"Describe {SECTIONS[section][1]} in the programme description (at {SECTIONS[section][0]}), "
         "stating what is not in place explicitly (null, false or []), so these questions can be answered."
     )
-
-
-def lookup(nested: Mapping[str, Any], dotted: str) -> Any:
-    value: Any = nested
-    for part in dotted.split("."):
-        if not isinstance(value, Mapping):
-            return None
-        value = value.get(part)
-    return value

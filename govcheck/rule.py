@@ -40,10 +40,11 @@ class Severity(str, Enum):
 
     @property
     def rank(self) -> int:
-        return SEVERITY_ORDER.index(self)
+        return _RANK[self]
 
 
 SEVERITY_ORDER = (Severity.info, Severity.low, Severity.medium, Severity.high, Severity.critical)
+_RANK = {s: i for i, s in enumerate(SEVERITY_ORDER)}
 
 
 class Category(str, Enum):

@@ -63,6 +63,14 @@ def test_a_number_that_is_not_finite_is_written_null_not_invalid_json() -> None:
     assert json.loads(dumps([float("nan"), float("inf")])) == [None, None]
 
 
+@pytest.mark.parametrize(
+    ("text", "written"),
+    [("£5\x7f", "£5\\u007f"), ("£5\x85", "£5\\u0085"), ("\x80£\x9f", "\\u0080£\\u009f"), ("£ é", "£ é")],
+)
+def test_del_and_each_c1_control_are_escaped_alone_or_together(text: str, written: str) -> None:
+    assert indented([text], 0) == f'[\n  "{written}"\n]'
+
+
 def test_indented_escapes_del_and_c1_and_sits_at_its_level() -> None:
     text = indented({"a": ["x\x7f\x9b"]}, 2)
     assert text == '{\n      "a": [\n        "x\\u007f\\u009b"\n      ]\n    }'
