@@ -97,12 +97,20 @@ class Source:
 def display_path(path: str | os.PathLike[str]) -> str:
     """A path as users should see it: relative to the working directory when inside it, and
     escaped where its bytes are not UTF-8."""
-    p = Path(path)
+    given = os.fspath(path)
     try:
-        # abspath, not resolve: a symlink is shown by the name the user gave, not its target.
-        shown = Path(os.path.abspath(p)).relative_to(Path.cwd().resolve()).as_posix()
-    except (ValueError, OSError):
-        shown = p.as_posix()
+        here = os.path.realpath(os.getcwd())
+    except OSError:
+        here = ""
+    # abspath, not realpath: a symlink is shown by the name the user gave, not its target.
+    absolute = os.path.abspath(given)
+    inside = here.rstrip(os.sep) + os.sep
+    if here and absolute == here:
+        shown = "."
+    elif here and absolute.startswith(inside):
+        shown = absolute[len(inside) :].replace(os.sep, "/")
+    else:
+        shown = Path(given).as_posix()
     return escape_name(shown)
 
 
