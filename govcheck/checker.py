@@ -11,7 +11,7 @@ from govcheck.bodies import body
 from govcheck.catalogue import Catalogue, LoadedRule, load_catalogue
 from govcheck.charts import chart_data
 from govcheck.conclude import conclude, engine_conclusions, prepare_lines, rule_basis, severest
-from govcheck.conditions import MEMBERSHIP, FactValues, facts_named, memberships, prepare
+from govcheck.conditions import MEMBERSHIP, FactValues, Prepared, facts_named, memberships, prepare
 from govcheck.engine import MAX_PROPERTIES, Engine, EngineRule, Outcome
 from govcheck.errors import EngineError, GovcheckError, InputError, RuleError
 from govcheck.facts import ProgrammeFacts, derive
@@ -76,6 +76,7 @@ class Checker:
         self._conditions = {r.rule.id: prepare(r.rule.when) for r in self.catalogue.rules}
         self._declared = {f: gaps.declared(f) for c in self._conditions.values() for f in c.reads}
         self._notes: dict[tuple[str, tuple[str, ...], tuple[str, ...]], Finding] = {}
+        self._at_gate: dict[int | None, list[tuple[Rule, Prepared]]] = {}  # the rules of each gate
         table = self.catalogue.conclusions
         self._lines = {
             "rating": prepare_lines(table.rating),
@@ -188,16 +189,20 @@ class Checker:
         fired = set(outcome.fired)
         attached: dict[str, bool] = {}
         found = []
-        for r in self.catalogue.rules:
-            rule = r.rule
-            if rule.id in fired or (gate is not None and gate not in rule.gates):
+        if gate not in self._at_gate:
+            self._at_gate[gate] = [
+                (r.rule, self._conditions[r.rule.id])
+                for r in self.catalogue.rules
+                if gate is None or gate in r.rule.gates
+            ]
+        for rule, condition in self._at_gate[gate]:
+            if rule.id in fired:
                 continue
             if rule.requires is not None:
                 if rule.requires not in attached:
                     attached[rule.requires] = gaps.not_given(programme, rule.requires) is None
                 if not attached[rule.requires]:
                     continue
-            condition = self._conditions[rule.id]
             if condition.truth(flat) is None:
                 found.append((rule, gaps.unknown_facts(condition.reads, flat)))
         return found

@@ -12,7 +12,7 @@ from govcheck.catalogue import Catalogue
 from govcheck.conditions import FactValues, Prepared, compile_condition, facts_named, prepare
 from govcheck.engine import EngineConclusion, Outcome
 from govcheck.report import BASIS, Basis, Conclusion
-from govcheck.rule import Category, Rule
+from govcheck.rule import Rule
 
 
 def prepare_lines(table: Sequence[Any]) -> tuple[Prepared | None, ...]:
@@ -66,7 +66,7 @@ def _line_basis(
     """The strongest kind of evidence among the findings the result rests on, or that the
     programme conditions of its lines that fired read."""
     kinds = {bases[r] for r in because if r in bases}
-    for i, (line, condition) in enumerate(zip(table, prepared)):
+    for i, (line, condition) in enumerate(zip(table, prepared, strict=True)):
         if line.result == result and condition is not None and f"{topic}:{i}" in fired:
             kinds.add(_facts_basis(condition.reads))
     return next((k for k in BASIS if k in kinds), "none")
@@ -91,7 +91,13 @@ def _figures(
 ) -> dict[str, Any]:
     """The facts read by the programme conditions of the lines giving `result`."""
     names = sorted(
-        set().union(*(c.reads for line, c in zip(table, prepared) if line.result == result and c is not None))
+        set().union(
+            *(
+                c.reads
+                for line, c in zip(table, prepared, strict=True)
+                if line.result == result and c is not None
+            )
+        )
     )
     return {name: _plain(facts.get(name)) for name in names}
 
@@ -120,12 +126,12 @@ def _open_sections(
     match = line.finding or line.areas
     if match is None:
         return []
-    categories = {c.value for c in getattr(match, "categories", ())} or {c.value for c in Category}
+    only = {c.value for c in getattr(match, "categories", ())}  # empty: every category
     least = match.min_severity.rank
     return [
         gaps.SECTIONS[section][1]
         for section, ranks in worst.items()
-        if any(ranks.get(c, -1) >= least for c in categories)
+        if any(rank >= least and (not only or category in only) for category, rank in ranks.items())
     ]
 
 

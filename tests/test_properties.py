@@ -29,7 +29,7 @@ from oracle import evaluate
 
 from govcheck import __version__
 from govcheck.checker import Checker
-from govcheck.conditions import ConditionError, check, compile_condition
+from govcheck.conditions import ConditionError, check, compile_condition, prepare
 from govcheck.engine import Engine, EngineRule
 from govcheck.facts import fact_fields
 from govcheck.formats import names as format_names
@@ -599,6 +599,24 @@ def _agree(conds: list[Condition], fact_list: list[dict[str, Any]]) -> None:
 )
 def test_engine_agrees_with_the_oracle(conds: list[Condition], fact_list: list[dict[str, Any]]) -> None:
     _agree(conds, fact_list)
+
+
+@FAST
+@given(cond=conditions, facts=fact_sets(), data=st.data())
+def test_prepared_truth_is_the_oracle_when_known_and_never_contradicts_it(
+    cond: Condition, facts: dict[str, Any], data: st.DataObject
+) -> None:
+    """What decides evidence gaps: a condition's three-valued truth agrees with the reference
+    meaning when every fact is known, and with some facts unknown it is either undetermined or
+    what the full facts give."""
+    prepared = prepare(cond)
+    expected = evaluate(cond, facts)
+    assert prepared.truth(facts) is expected
+    unknown = data.draw(st.sets(st.sampled_from(sorted(facts))))
+    partial = {name: (None if name in unknown else value) for name, value in facts.items()}
+    assert prepared.truth(partial) in (None, expected)
+    if not unknown & set(prepared.reads):
+        assert prepared.truth(partial) is expected
 
 
 @pytest.mark.slow
