@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from conftest import EXAMPLES
 from pydantic import BaseModel
 
@@ -348,3 +349,24 @@ def test_example_gaps_name_only_fields_that_are_not_described(checker: Checker, 
         assert gap.location.path == f"/{section}"
     titles = [g.title for g in r.gaps]
     assert len(titles) == len(set(titles))
+
+
+def test_the_same_gap_in_two_files_is_placed_in_each_file(checker: Checker, tmp_path: Path) -> None:
+    # A note worked out for one programme is reused for the next with the same gap: its
+    # location must still be the second file's own, and its text the same.
+    data = merge(base_programme().data, {})
+    data["objectives"] = [{"text": o["text"]} for o in data["objectives"]]  # no measures, no priority
+    first, second = tmp_path / "first.yaml", tmp_path / "second.yaml"
+    first.write_text(yaml.safe_dump(data, sort_keys=False))
+    second.write_text("# a comment\n# another\n" + yaml.safe_dump(data, sort_keys=True))
+    one, two = checker.check_path(first), checker.check_path(second)
+    assert isinstance(one, Report) and isinstance(two, Report)
+    gap_one = {g.title: g for g in one.gaps}
+    gap_two = {g.title: g for g in two.gaps}
+    assert gap_one.keys() == gap_two.keys() and gap_one
+    for title, gap in gap_two.items():
+        assert gap.location.file.endswith("second.yaml")
+        assert gap_one[title].location.file.endswith("first.yaml")
+        assert gap.message == gap_one[title].message
+    lines = {t: (gap_one[t].location.line, gap_two[t].location.line) for t in gap_one}
+    assert any(a != b for a, b in lines.values()), lines
