@@ -170,7 +170,9 @@ def main() -> None:
     cache_dir = tempfile.mkdtemp(prefix="govcheck-bench-cache-")
     env = dict(os.environ, GOVCHECK_CACHE_DIR=cache_dir)
     env.pop("GOVCHECK_NO_CACHE", None)
-    gc = [py, "-m", "govcheck", "check"]
+    # The installed command, as users run it (it ends without the interpreter's teardown).
+    command = Path(py).with_name("govcheck")
+    gc = [str(command), "check"] if command.is_file() else [py, "-m", "govcheck", "check"]
     spectral = None if a.no_spectral else spectral_bin(a.spectral_prefix)
     lint = [str(spectral), "lint", "--ruleset", str(RULESET), "-f", "json", "-q"] if spectral else None
 

@@ -15,6 +15,10 @@ from govcheck.checker import Checker
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
+#: The `govcheck` command as installed beside this interpreter (it ends without the
+#: interpreter's teardown, govcheck/launch.py), and `python -m govcheck` (it ends by SystemExit).
+CONSOLE = Path(sys.executable).with_name("govcheck")
+ENTRY_POINTS = {"govcheck": [str(CONSOLE)], "python -m govcheck": [sys.executable, "-m", "govcheck"]}
 
 
 @pytest.fixture(scope="session")

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import EXAMPLES, ROOT
+from conftest import ENTRY_POINTS, EXAMPLES, ROOT
 
 NGSS = EXAMPLES / "ngss.yaml"
 HEALTHY = EXAMPLES / "healthy.yaml"
@@ -142,13 +142,14 @@ def _catches(pid: int, signum: int) -> bool:
 
 
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs Linux /proc")
+@pytest.mark.parametrize("entry", list(ENTRY_POINTS))
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["sigint", "sigterm"])
-def test_a_stop_at_any_moment_of_a_run_is_one_line_and_its_exit_code(signum: int) -> None:
+def test_a_stop_at_any_moment_of_a_run_is_one_line_and_its_exit_code(signum: int, entry: str) -> None:
     """From the moment govcheck has started (its handler is in place: the interpreter's own
     start-up is before that) to the moment it has ended, a stop signal is one line and
     128 + the signal, or the run had already finished: never a traceback, never a silent
     death by the signal. The delays span the loading of modules, the check and the exit."""
-    command = [sys.executable, "-m", "govcheck", "check", str(NGSS), "-f", "json"]
+    command = [*ENTRY_POINTS[entry], "check", str(NGSS), "-f", "json"]
     started = time.monotonic()
     assert subprocess.run(command, capture_output=True, check=False).returncode == 1
     duration = time.monotonic() - started

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import typing
+from collections.abc import Iterator
 from typing import Any
 
 from pydantic import BaseModel, Field, StrictInt, ValidationInfo, field_validator, model_validator
@@ -237,14 +239,46 @@ class Programme(Dated):
         return next((m.currency for m in _money(self)), None)
 
 
-def _money(model: BaseModel) -> list[Money]:
-    found: list[Money] = []
-    for name in type(model).model_fields:
+def _money(model: BaseModel) -> Iterator[Money]:
+    """Every amount in `model`, in field order (lazily: the currency needs only the first).
+    Only the fields that can hold one are read (MONEY_FIELDS)."""
+    names = MONEY_FIELDS.get(type(model))
+    for name in type(model).model_fields if names is None else names:
         value = getattr(model, name)
-        items = value if isinstance(value, tuple) else (value,)
-        for item in items:
+        for item in value if isinstance(value, tuple) else (value,):
             if isinstance(item, Money):
-                found.append(item)
+                yield item
             elif isinstance(item, BaseModel):
-                found.extend(_money(item))
-    return found
+                yield from _money(item)
+
+
+def _models_in(annotation: Any) -> set[type[BaseModel]]:
+    """The model classes a field's annotation may hold (through unions, tuples and Annotated)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return {annotation}
+    return set().union(*(_models_in(a) for a in typing.get_args(annotation)))
+
+
+def _money_fields(root: type[BaseModel]) -> dict[type[BaseModel], tuple[str, ...]]:
+    """Each model reachable from `root` -> its fields that can hold an amount, directly or below."""
+    fields: dict[type[BaseModel], dict[str, set[type[BaseModel]]]] = {}
+    todo = [root]
+    while todo:
+        cls = todo.pop()
+        if cls not in fields:
+            fields[cls] = {name: _models_in(f.annotation) for name, f in cls.model_fields.items()}
+            todo.extend(m for held in fields[cls].values() for m in held)
+    holding: set[type[BaseModel]] = {Money}
+    grown = True
+    while grown:
+        grown = False
+        for cls, held in fields.items():
+            if cls not in holding and any(models & holding for models in held.values()):
+                holding.add(cls)
+                grown = True
+    return {
+        cls: tuple(name for name, models in held.items() if models & holding) for cls, held in fields.items()
+    }
+
+
+MONEY_FIELDS = _money_fields(Programme)
