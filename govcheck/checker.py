@@ -11,10 +11,11 @@ from govcheck.bodies import body
 from govcheck.catalogue import Catalogue, LoadedRule, load_catalogue
 from govcheck.charts import chart_data
 from govcheck.conclude import conclude, engine_conclusions, prepare_lines, rule_basis, severest
-from govcheck.conditions import MEMBERSHIP, FactValues, Prepared, facts_named, memberships, prepare
+from govcheck.conditions import MEMBERSHIP, FactValues, facts_named, memberships
 from govcheck.engine import MAX_PROPERTIES, Engine, EngineRule, Outcome
 from govcheck.errors import EngineError, GovcheckError, InputError, RuleError
 from govcheck.facts import ProgrammeFacts, derive
+from govcheck.gapnotes import GapNotes
 from govcheck.gates import load_gates
 from govcheck.importers.schedule.evidence import ScheduleEvidence, attach
 from govcheck.importers.schedule.located import in_schedule, parameters
@@ -27,21 +28,19 @@ from govcheck.report import (
     Citation,
     FileError,
     Finding,
-    Location,
     ProgrammeRef,
     RatingRef,
     Report,
     Snapshot,
+    located,
 )
 from govcheck.rule import Rule, Severity
 from govcheck.validation import validate
 from govcheck.workbook import load_programme
-from govcheck.yamlsource import Source, Span
+from govcheck.yamlsource import Source
 
 ALL_GATES = frozenset(range(6))
 INTERNAL_ERROR = "internal-error"
-#: Evidence-gap notes kept for reuse across the programmes of a run (then begun again).
-NOTES_KEPT = 4096
 
 
 class Checker:
@@ -58,7 +57,6 @@ class Checker:
         self.catalogue = catalogue or load_catalogue()
         self.gate = gate
         self.charts = charts  # chart series, for the HTML reports: only computed when asked for
-        self.gap_severity = gap_severity
         rules = [_engine_rule(r) for r in self.catalogue.rules]
         conclusions = engine_conclusions(self.catalogue)
         self._engine = Engine(rules, conclusions)
@@ -73,10 +71,7 @@ class Checker:
         self._parameters = parameters(self.catalogue)
         self._by_id = {r.rule.id: r for r in self.catalogue.rules}
         self._basis = {r.rule.id: rule_basis(r.rule) for r in self.catalogue.rules}
-        self._conditions = {r.rule.id: prepare(r.rule.when) for r in self.catalogue.rules}
-        self._declared = {f: gaps.declared(f) for c in self._conditions.values() for f in c.reads}
-        self._notes: dict[tuple[str, tuple[str, ...], tuple[str, ...]], Finding] = {}
-        self._at_gate: dict[int | None, list[tuple[Rule, Prepared]]] = {}  # the rules of each gate
+        self._gaps = GapNotes(self.catalogue.rules, gap_severity)
         table = self.catalogue.conclusions
         self._lines = {
             "rating": prepare_lines(table.rating),
@@ -154,8 +149,7 @@ class Checker:
     ) -> Report:
         questions = self.gates.get(gate)
         findings = order(findings, questions)
-        undetermined = self._undetermined(outcome, flat, gate, programme)
-        sections = gaps.by_section(undetermined, programme, self._declared.__getitem__)
+        sections = self._gaps.sections(outcome.fired, flat, gate, programme)
         worst = severest(sections)
         table = self.catalogue.conclusions
         return Report(
@@ -172,65 +166,13 @@ class Checker:
                 self._basis,
             ),
             findings=tuple(findings),
-            gaps=tuple(self._gap(s, facts, rules, source) for s, (facts, rules) in sections.items()),
+            gaps=self._gaps.notes(sections, source),
             charts=chart_data(programme) if self.charts else None,
             readiness=assess(questions, programme, findings) if questions else None,
             review_progress=progress(programme),
             act_first=act_first(findings),
             schedule=summarise(plan, (r.rule for r in self.catalogue.rules), outcome.fired) if plan else None,
         )
-
-    def _undetermined(
-        self, outcome: Outcome, flat: FactValues, gate: int | None, programme: Programme
-    ) -> list[tuple[Rule, list[str]]]:
-        """Rules that did not fire but might have, had what they read been described (rules on
-        evidence a description may attach apply only when it is attached), each with the facts
-        it reads that are not known."""
-        fired = set(outcome.fired)
-        attached: dict[str, bool] = {}
-        found = []
-        if gate not in self._at_gate:
-            self._at_gate[gate] = [
-                (r.rule, self._conditions[r.rule.id])
-                for r in self.catalogue.rules
-                if gate is None or gate in r.rule.gates
-            ]
-        for rule, condition in self._at_gate[gate]:
-            if rule.id in fired:
-                continue
-            if rule.requires is not None:
-                if rule.requires not in attached:
-                    attached[rule.requires] = gaps.not_given(programme, rule.requires) is None
-                if not attached[rule.requires]:
-                    continue
-            if condition.truth(flat) is None:
-                found.append((rule, gaps.unknown_facts(condition.reads, flat)))
-        return found
-
-    def _gap(self, section: str, fields: list[str], rules: list[Rule], source: Source) -> Finding:
-        """One part of the description (`section`), the fields of it not described, in the
-        format's names, and the rules they left open. All but the location is the same for
-        every programme with the same gap, and is worked out once (at most NOTES_KEPT kept)."""
-        pointer = gaps.SECTIONS[section][0]
-        _, span = source.locate(pointer)
-        location = _location(source, pointer, span)
-        key = (section, tuple(fields), tuple(r.id for r in rules))
-        note = self._notes.get(key)
-        if note is None:
-            if len(self._notes) >= NOTES_KEPT:
-                self._notes.clear()
-            note = self._notes[key] = Finding(
-                rule_id=gaps.GAP_ID,
-                title=f"Not described: {gaps.SECTIONS[section][1]}",
-                severity=self.gap_severity,
-                category=gaps.GAP_CATEGORY,
-                message=gaps.message(section, fields, rules),
-                recommendation=gaps.recommendation(section),
-                references=tuple(dict.fromkeys(str(ref) for r in rules for ref in r.references)),
-                evidence={"not_described": fields, "rules": [r.id for r in rules]},
-                location=location,
-            )
-        return note.model_copy(update={"location": location})
 
     def _finding(
         self,
@@ -249,8 +191,7 @@ class Checker:
             recommendation = " ".join(loaded.recommendation.render(context).split())
         except Exception as exc:  # noqa: BLE001 - a broken rule must not cost the other findings
             return _internal(f"rule {rule.id} ({loaded.path}) failed to render: {exc}", source)
-        _, span = source.locate(rule.location)
-        location = _location(source, rule.location, span)
+        location = located(source, rule.location)
         evidence = {name: _plain(flat.get(name)) for name in rule.evidence}
         if plan is not None and rule.location.startswith(("/schedule_files", "/milestones")):
             location, listed = in_schedule(plan, rule, source, location, evidence)
@@ -294,20 +235,7 @@ def file_error(exc: GovcheckError, path: str) -> FileError:
     )
 
 
-def _location(source: Source, pointer: str, span: Span) -> Location:
-    return Location(
-        file=source.path,
-        line=span.line,
-        column=span.column,
-        end_line=span.end_line,
-        end_column=span.end_column,
-        path=pointer or "/",
-        cell=span.cell,
-    )
-
-
 def _internal(message: str, source: Source) -> Finding:
-    _, span = source.locate("")
     return Finding(
         rule_id=INTERNAL_ERROR,
         title="govcheck could not evaluate a rule",
@@ -317,7 +245,7 @@ def _internal(message: str, source: Source) -> Finding:
         recommendation="Report this with the programme file and the rule concerned.",
         references=(),
         evidence={},
-        location=_location(source, "", span),
+        location=located(source, ""),
     )
 
 

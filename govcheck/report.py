@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from pydantic import Field, computed_field
 
@@ -14,6 +14,9 @@ from govcheck.progress import ReviewProgress
 from govcheck.readiness import Readiness, act_first, refresh
 from govcheck.rule import SEVERITY_ORDER, Severity
 from govcheck.since import Comparison
+
+if TYPE_CHECKING:
+    from govcheck.yamlsource import Source
 
 
 class Location(Frozen):
@@ -33,6 +36,20 @@ class Location(Frozen):
     def where(self) -> str:
         """`file:line`, or `file:Sheet!C4` in a workbook: how every human format names the place."""
         return f"{self.file}:{self.cell}" if self.cell else f"{self.file}:{self.line}"
+
+
+def located(source: Source, pointer: str) -> Location:
+    """Where the field at JSON pointer `pointer` of `source` is (the nearest part it gives)."""
+    _, span = source.locate(pointer)
+    return Location(
+        file=source.path,
+        line=span.line,
+        column=span.column,
+        end_line=span.end_line,
+        end_column=span.end_column,
+        path=pointer or "/",
+        cell=span.cell,
+    )
 
 
 class Suppression(Frozen):
