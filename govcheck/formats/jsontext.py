@@ -17,6 +17,7 @@ _C1_UTF8 = re.compile(b"\xc2[\x80-\x9f]")
 #: Types orjson would write that json.dumps refuses: passed through, so they are refused as before.
 _REFUSE = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
 _DIGITS = b"0123456789"
+_NUMBER_PART = _DIGITS + b"."
 _NEGATIVE_EXPONENT = re.compile(rb"e-[0-9]")  # a literal start: searched fast
 
 
@@ -49,7 +50,7 @@ def _tiny_float(data: bytes) -> bool:
     from literal starts: a pattern starting with a digit class costs 20 times the encoding."""
     i = data.find(b"0.0000")
     while i != -1:
-        if i == 0 or data[i - 1] not in b"0123456789.":
+        if i == 0 or data[i - 1] not in _NUMBER_PART:
             return True
         i = data.find(b"0.0000", i + 1)
     for found in _NEGATIVE_EXPONENT.finditer(data):
