@@ -7,6 +7,11 @@ every pattern so no rule can match the engine's own state fact, and actions run 
 through the engine's C interface (no global host, no timer threads; an action that raises is
 abandoned and its exception raised). One Engine per process; build it once (for example in a
 worker initialiser) and call `run` for each document.
+
+A document's session, from its first fact to its deletion, runs with stop signals held (they
+wait and are delivered as soon as it is over): an exception raised by a signal handler in the
+middle of it would leave a session the engine cannot delete without corrupting its memory
+(seen as `munmap_chunk(): invalid pointer` and an abort when Ctrl-C or SIGTERM fell there).
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from govcheck.errors import EngineError
+from govcheck.signals import signals_blocked
 
 #: How to rebuild the engine for this interpreter where its released sdist needs help: on
 #: Python 3.13 and later it calls PyEval_CallObject, which 3.13 removed; the macro maps it onto
@@ -155,6 +161,11 @@ class Engine:
             raise EngineError(f"the rules read {size} facts; the rule engine takes at most {MAX_PROPERTIES}")
         sid = f"doc{next(self._sessions)}"
         self._fired, self._conclusions, self._accepted, self._lines = {}, {}, accepted, set()
+        with signals_blocked():
+            self._session(sid, programme)
+        return Outcome(fired=list(self._fired), conclusions=self._conclusions, lines=self._lines)
+
+    def _session(self, sid: str, programme: Pattern) -> None:
         try:
             self._assert([{**_readable(programme), "kind": "programme", "id": "programme", "sid": sid}])
             # What the findings add up to goes back into the same session as one fact, where the
@@ -166,7 +177,6 @@ class Engine:
                 self._ruleset.delete_state(sid)
             except Exception:  # noqa: BLE001 - a failed cleanup must not hide the real error
                 pass
-        return Outcome(fired=list(self._fired), conclusions=self._conclusions, lines=self._lines)
 
     def _tally(self, sid: str) -> Pattern:
         """The findings as conclusion lines read them: the highest severity rank overall and per

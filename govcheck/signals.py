@@ -3,7 +3,8 @@
 In the main process a stop signal becomes `Interrupted`, which unwinds the run (the worker
 pool is terminated on the way out) and leaves through the exit code 128 + signal: 130 for
 SIGINT, 143 for SIGTERM. A stop arriving while a module is imported or a model built is
-delivered again a few milliseconds later, outside that code. Before the run's handling is in
+delivered again a few milliseconds later, outside that code; one arriving in a rule engine
+session waits until the session is over. Before the run's handling is in
 place and after it is taken down, `launch` ends the process at once, the same way. A worker
 process passes a stop signal from outside to the main process and ends; a stop signal from
 the main process itself (the pool shutting down) ends the worker quietly.
@@ -45,8 +46,15 @@ def ignore_stop_signals() -> None:
 
 #: Code that must not be unwound by an exception from a signal handler: a module being
 #: imported or a model being built turn it into an error of their own (a SchemaError, a
-#: RuntimeError from __set_name__) or swallow it, and the stop would be lost.
-_UNSAFE = ("<frozen importlib", f"{os.sep}pydantic{os.sep}", f"{os.sep}pydantic_core{os.sep}")
+#: RuntimeError from __set_name__) or swallow it, and the stop would be lost; a rule engine
+#: session left half-way cannot be deleted safely. (The engine holds stop signals in its
+#: session, but a signal another thread takes still runs its handler in the main thread.)
+_UNSAFE = (
+    "<frozen importlib",
+    f"{os.sep}pydantic{os.sep}",
+    f"{os.sep}pydantic_core{os.sep}",
+    f"{os.sep}govcheck{os.sep}engine.py",
+)
 #: How soon a stop that arrived in such code is delivered again.
 RETRY_SECONDS = 0.005
 
@@ -115,8 +123,10 @@ def _relay(parent: int) -> None:
 
 @contextmanager
 def signals_blocked() -> Iterator[None]:
-    """Hold stop signals back (they wait, they are not lost) while worker processes start, so
-    that a new worker never runs the parent's handler before it has set up its own."""
+    """Hold stop signals back (they wait, they are not lost) in this thread: while worker
+    processes start, so that a new worker never runs the parent's handler before it has set up
+    its own, and wherever an exception from a handler would leave a state no clean-up can undo
+    (a rule engine session, a file being created)."""
     if not hasattr(signal, "pthread_sigmask"):
         yield
         return

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import signal
+import threading
+import time
+
 import pytest
 
 from govcheck.engine import Engine, EngineConclusion, EngineRule
 from govcheck.errors import EngineError
+from govcheck.signals import Interrupted, stop_on_signals
 
 RULES = [
     EngineRule(id="a", pattern={"x": 1}, rank=3, category="governance"),
@@ -78,3 +83,74 @@ def test_a_fact_the_engine_cannot_hold_is_refused_not_crashed() -> None:
     with pytest.raises(EngineError, match="at most 240"):
         engine.run(wide)
     assert engine.run({"x": 1}).fired == ["a"]
+
+
+class _Stopped(BaseException):
+    pass
+
+
+@pytest.mark.skipif(not hasattr(signal, "pthread_sigmask"), reason="stop signals cannot be held here")
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["sigint", "sigterm"])
+def test_a_stop_signal_during_a_session_waits_until_the_session_is_over(signum: int) -> None:
+    """An exception from a signal handler in the middle of a session would leave one the engine
+    cannot delete without corrupting its memory: the signal is held until the session is over,
+    then delivered, and the engine goes on checking."""
+    engine = Engine(RULES, CONCLUSIONS)
+    actions = engine._ruleset._actions
+    original = actions["r:a"]
+    after_signal: list[str] = []
+
+    def stopped_here(name: str, message: str) -> None:
+        signal.pthread_kill(threading.get_ident(), signum)
+        after_signal.append(name)  # a handler let through would have raised before this line
+        original(name, message)
+
+    def stop(signum: int, frame: object) -> None:
+        raise _Stopped(signum)
+
+    previous = signal.signal(signum, stop)
+    try:
+        actions["r:a"] = stopped_here
+        with pytest.raises(_Stopped):
+            engine.run({"x": 1, "y": 1})
+        assert after_signal == ["r:a"]
+        assert signum not in signal.pthread_sigmask(signal.SIG_BLOCK, [])  # held no longer
+        actions["r:a"] = original
+        out = engine.run({"x": 1, "y": 1, "z": 1, "w": 0})
+        assert sorted(out.fired) == ["a", "b"] and out.conclusions == {
+            "t": {"bad": {"a", "b"}, "poor": {"a"}}
+        }
+    finally:
+        signal.signal(signum, previous)
+
+
+@pytest.mark.skipif(not hasattr(signal, "pthread_kill"), reason="needs pthread_kill")
+def test_a_stop_taken_by_another_thread_during_a_session_is_delivered_after_it() -> None:
+    """A stop signal for the process may be taken by any thread that does not hold it (a
+    progress display's, say); its handler still runs in the main thread, where the command's
+    handler puts it off until the session is over."""
+    engine = Engine(RULES, CONCLUSIONS)
+    actions = engine._ruleset._actions
+    original = actions["r:a"]
+    other_ready, other_done = threading.Event(), threading.Event()
+    other = threading.Thread(target=lambda: (other_ready.set(), other_done.wait(10)), daemon=True)
+    other.start()
+    other_ready.wait(10)
+    after_signal: list[str] = []
+    outcomes: list[list[str]] = []
+
+    def stopped_here(name: str, message: str) -> None:
+        assert other.ident is not None
+        signal.pthread_kill(other.ident, signal.SIGTERM)
+        time.sleep(0.05)  # the other thread takes it; the main thread's handler is due
+        after_signal.append(name)
+        original(name, message)
+
+    actions["r:a"] = stopped_here
+    try:
+        with stop_on_signals(), pytest.raises(Interrupted):
+            outcomes.append(sorted(engine.run({"x": 1, "y": 1}).fired))
+            time.sleep(5)  # the stop, put off, arrives here
+    finally:
+        other_done.set()
+    assert after_signal == ["r:a"] and outcomes == [["a", "b"]]
