@@ -1,6 +1,7 @@
 """The portfolio dashboard in a real browser at 1366x768: the latest release by default, an
 as-at filter, one entry per department, rows that open into their reasons and history, no
-horizontal overflow, and sorting 1,000 rows in under 100 ms, measured in the page.
+horizontal overflow, and sorting with missing values last. How long a sort of 1,000 rows takes
+is measured by benchmarks/dashboard.py, not here.
 
 The page is the product's own; a probe script is added to a copy of it, with its hash added to
 the copy's Content-Security-Policy (as tests/test_portfolio.py does), and writes what it finds
@@ -10,78 +11,22 @@ from __future__ import annotations
 
 import json
 import re
-import statistics
 from html import unescape
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import EXAMPLES, with_script
+from conftest import with_script
+from portfolio_gen import EARLIER, LATEST, base_reports, portfolio
 
-from govcheck import __version__
-from govcheck.checker import Checker
 from govcheck.formats import render
 from govcheck.portfolio import summary
-from govcheck.report import ProgrammeRef, Report, Run
-
-LATEST = "2024-03-31"
-EARLIER = "2016-09-30"
-SORT_BUDGET_MS = 100
-
-#: Spellings of the same department, as GMPP releases give them.
-DEPARTMENTS = ("MoD", "MOD", "DfT", "DFT", "Home Office", "HM Treasury", "Cabinet Office")
+from govcheck.report import Report, Run
 
 
 @pytest.fixture(scope="module")
 def reports() -> dict[str, Report]:
-    checker = Checker()
-    return {name: checker.check_path(EXAMPLES / f"{name}.yaml") for name in ("ngss", "troubled", "healthy")}  # type: ignore[misc]
-
-
-def programme(base: Report, i: int, as_at: str) -> Report:
-    """`base` as programme i of a release as at `as_at`: IPA and SRO ratings now, and (for most)
-    two earlier releases with ratings, whole-life cost and planned end."""
-    ratings = ("Green", "Amber/Green", "Amber", "Amber/Red", "Red")
-    year = int(as_at[:4])
-    history: list[dict[str, Any]] = []
-    if i % 5:  # every fifth programme is in its first release: its change columns are n/a
-        history = [
-            {
-                "date": f"{year - 2}-03-31",
-                "whole_life_cost": 100.0 + i,
-                "planned_end_date": f"{year + 2}-03-31",
-                "ratings": [{"by": "IPA", "rating": ratings[i % 5]}, {"by": "SRO", "rating": "Green"}],
-            },
-            {
-                "date": f"{year - 1}-03-31",
-                "whole_life_cost": 110.0 + i,
-                "planned_end_date": f"{year + 2}-09-30",
-                "ratings": [{"by": "IPA", "rating": ratings[(i + 1) % 5]}],
-            },
-            {"date": as_at, "whole_life_cost": 100.0 + i * 1.5, "planned_end_date": f"{year + 3}-03-31"},
-        ]
-    data = base.programme.model_dump()
-    data.update(
-        name=f"Programme {i:04d} " + "with a long descriptive name " * (i % 3),
-        department=DEPARTMENTS[i % len(DEPARTMENTS)],
-        source=f"p{i:04d}-{as_at}.yaml",
-        id=f"p{i:04d}-{as_at}",
-        assessment_date=as_at,
-        reference_ratings=(
-            {"by": "IPA", "rating": ratings[(i + 2) % 5], "date": as_at},
-            {"by": "SRO", "rating": "Green", "date": as_at},
-        ),
-        history=tuple(history),
-        sources=({"title": "GMPP data", "publisher": "IPA", "date": as_at},),  # an import cites its release
-    )
-    return base.model_copy(update={"programme": ProgrammeRef(**data)})
-
-
-def portfolio(reports: dict[str, Report], latest: int, earlier: int) -> Run:
-    bases = [reports[n] for n in ("ngss", "troubled", "healthy")]
-    outcomes = [programme(bases[i % 3], i, LATEST) for i in range(latest)]
-    outcomes += [programme(bases[i % 3], i, EARLIER) for i in range(latest, latest + earlier)]
-    return Run(govcheck_version=__version__, outcomes=tuple(outcomes))
+    return base_reports()
 
 
 PROBE = """
@@ -135,26 +80,16 @@ PROBE = """
   out.opened = [open(rows[0]), open(rows[1])];
   out.fitOpen = fits();
 
-  // Sorting: each column's first click computes its keys; every click is timed, from the click
-  // to the rows in their new order, and (separately) to the next layout.
-  out.sortMs = {};
-  out.layoutMs = {};
+  // Sorting: each column three times (ascending, descending, ascending).
+  out.sorted = {};
   ["govcheck", "cost_first", "critical", "programme", "as_at", "slip_first"].forEach(function (col) {
     var button = table.tHead.querySelector('th[data-col="' + col + '"] button');
-    out.sortMs[col] = [];
-    out.layoutMs[col] = [];
+    out.sorted[col] = [];
     for (var k = 0; k < 3; k++) {
-      var t0 = performance.now();
       button.click();
-      var t1 = performance.now();
-      void document.body.offsetHeight;
-      out.sortMs[col].push(Math.round((t1 - t0) * 10) / 10);
-      out.layoutMs[col].push(Math.round(performance.now() - t1));
-      var values = visible().map(function (r) {
-        var v = r.cells[button.parentNode.cellIndex].getAttribute("data-value");
-        return v;
-      });
-      if (col === "cost_first" && k < 2) { out["costValues" + k] = values; }
+      out.sorted[col].push(visible().map(function (r) {
+        return r.cells[button.parentNode.cellIndex].getAttribute("data-value");
+      }));
     }
   });
   out.detailsFollowRows = main().every(function (r) {
@@ -177,8 +112,6 @@ PROBE = """
   document.body.setAttribute("data-probe", JSON.stringify(out));
 })();
 """.replace("EARLIER", EARLIER)
-
-
 
 
 def probe(tmp_path: Path, html: str) -> dict[str, Any]:
@@ -248,25 +181,20 @@ def test_dashboard_at_1366_pixels(big: tuple[Run, str], tmp_path: Path) -> None:
         assert fit["page"] <= fit["window"], fit
         assert fit["wrapScroll"] <= fit["wrap"], fit
 
-    # Sorting 1,060 rows (1,000 shown), measured in the page from the click to the rows in their
-    # new order: the median of 18 clicks (six columns, each ascending, descending, ascending;
-    # the first computes the column's keys) under the budget; the worst allowed a loaded
-    # machine's spikes.
-    times = sorted(t for ts in out["sortMs"].values() for t in ts)
-    assert len(times) == 18, out["sortMs"]
-    assert statistics.median(times) < SORT_BUDGET_MS, out["sortMs"]
-    assert times[-1] < 4 * SORT_BUDGET_MS, out["sortMs"]
+    # Sorting keeps each detail row after its programme, and missing values sort last in both
+    # directions; a third click sorts as the first did.
     assert out["detailsFollowRows"]
-    # Missing values sort last in both directions.
+    for col, clicks in out["sorted"].items():
+        assert len(clicks) == 3 and all(len(values) == 1000 for values in clicks), col
+        assert clicks[2] == clicks[0], col
+    values = out["sorted"]["cost_first"]
     for k in (0, 1):
-        values = out[f"costValues{k}"]
-        missing = [i for i, v in enumerate(values) if v == ""]
-        assert missing and missing == list(range(len(values) - len(missing), len(values)))
-    numbers = [float(v) for v in out["costValues0"] if v != ""]
-    assert numbers == sorted(numbers)
-    numbers = [float(v) for v in out["costValues1"] if v != ""]
+        missing = [i for i, v in enumerate(values[k]) if v == ""]
+        assert missing and missing == list(range(len(values[k]) - len(missing), len(values[k])))
+    numbers = [float(v) for v in values[0] if v != ""]
+    assert numbers == sorted(numbers) and numbers != sorted(numbers, reverse=True)
+    numbers = [float(v) for v in values[1] if v != ""]
     assert numbers == sorted(numbers, reverse=True)
-    print(f"sort ms {out['sortMs']}; layout after, ms {out['layoutMs']}; widths {out['fitOpen']}")
 
 
 def test_dashboard_page_itself_carries_no_test_code(big: tuple[Run, str]) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -417,12 +416,12 @@ def test_more_links_than_the_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPat
         read_schedule(_file(tmp_path, "big", write(small())))
 
 
-def test_a_million_xer_activities_are_refused_quickly(tmp_path: Path) -> None:
+def test_a_million_xer_activities_are_refused_at_the_first_row_over_the_limit(tmp_path: Path) -> None:
+    """The reader stops at the row that passes the limit: a malformed row at the end of the
+    file, which would be refused first by a reader that took in every row, is never reached."""
     head = "ERMHDR\t19.12\n%T\tPROJECT\n%F\tproj_id\tproj_short_name\n%R\t1\tP\n%T\tTASK\n%F\ttask_id\n"
-    path = _file(tmp_path, "million.xer", head.encode() + b"%R\t1\n" * 1_000_000 + b"%E\n")
-    started = time.perf_counter()
-    message = _refused(path, 7 + read_module.MAX_ACTIVITIES)
-    assert time.perf_counter() - started < 2.0
+    rows = b"%R\t1\n" * 1_000_000 + b"%R\t1\t2\n%E\n"
+    message = _refused(_file(tmp_path, "million.xer", head.encode() + rows), 7 + read_module.MAX_ACTIVITIES)
     assert f"more than {read_module.MAX_ACTIVITIES:,} activities" in message
 
 
@@ -498,14 +497,11 @@ def test_files_that_are_not_schedules(tmp_path: Path, data: bytes, message: str)
 # --- scale -------------------------------------------------------------------------------------
 
 
-def test_chain_of_ten_thousand_generates_and_reads_quickly(tmp_path: Path) -> None:
-    started = time.perf_counter()
+def test_chain_of_ten_thousand_reads_back_whole(tmp_path: Path) -> None:
+    """Ten thousand activities read back with every link, from either format (how long that
+    takes is measured by benchmarks/schedule.py)."""
     schedule = chain(10_000)
-    assert time.perf_counter() - started < 2.0
     assert len(schedule.activities) == 10_000 and len(schedule.links) > 15_000
     for name, write in (("c.xml", write_mspdi), ("c.xer", write_xer)):
-        path = _file(tmp_path, name, write(schedule))
-        started = time.perf_counter()
-        got = read_schedule(path)
-        assert time.perf_counter() - started < 3.0  # about 0.3 to 0.5 s unloaded: see the report
+        got = read_schedule(_file(tmp_path, name, write(schedule)))
         assert len(got.activities) == 10_000 and _links(got) == _links(schedule)
