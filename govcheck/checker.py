@@ -10,7 +10,7 @@ from govcheck import __version__, gaps
 from govcheck.bodies import body
 from govcheck.catalogue import Catalogue, LoadedRule, load_catalogue
 from govcheck.charts import chart_data
-from govcheck.conclude import conclude, engine_conclusions, prepare_lines, rule_basis, severest
+from govcheck.conclude import conclude, engine_conclusions, prepare_lines, rule_basis
 from govcheck.conditions import MEMBERSHIP, FactValues, facts_named, memberships
 from govcheck.engine import MAX_PROPERTIES, Engine, EngineRule, Outcome
 from govcheck.errors import EngineError, GovcheckError, InputError, RuleError
@@ -149,8 +149,8 @@ class Checker:
     ) -> Report:
         questions = self.gates.get(gate)
         findings = order(findings, questions)
-        sections = self._gaps.sections(outcome.fired, flat, gate, programme)
-        worst = severest(sections)
+        found = self._gaps.find(outcome.fired, flat, gate, programme, source)
+        worst = found.worst
         table = self.catalogue.conclusions
         return Report(
             govcheck_version=__version__,
@@ -166,7 +166,7 @@ class Checker:
                 self._basis,
             ),
             findings=tuple(findings),
-            gaps=self._gaps.notes(sections, source),
+            gaps=self._gaps.notes(found, source),
             charts=chart_data(programme) if self.charts else None,
             readiness=assess(questions, programme, findings) if questions else None,
             review_progress=progress(programme),

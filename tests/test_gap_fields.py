@@ -370,3 +370,18 @@ def test_the_same_gap_in_two_files_is_placed_in_each_file(checker: Checker, tmp_
         assert gap.message == gap_one[title].message
     lines = {t: (gap_one[t].location.line, gap_two[t].location.line) for t in gap_one}
     assert any(a != b for a, b in lines.values()), lines
+
+
+def test_the_same_rules_left_open_by_different_fields_are_noted_by_each(checker: Checker) -> None:
+    # Growth in whole-life cost is unknown in both: one description's history has no cost, the
+    # other's has one but no current forecast. The same rules are left open; the fields that
+    # left them open differ, and so must the notes, whichever the checker saw first.
+    snapshot = {"date": D(2024, 1, 1), "whole_life_cost": {"amount": 100.0, "currency": "GBP"}}
+    uncosted = {"history": [{"date": D(2024, 1, 1)}], "costs": {"whole_life": "unknown"}}
+    costed = {"history": [snapshot], "costs": {"whole_life": "unknown"}}
+    one, two = report(checker, uncosted), report(checker, costed)
+    rules = {title: left_open for title, (_, left_open) in noted(one).items()}
+    assert rules == {title: left_open for title, (_, left_open) in noted(two).items()}
+    assert noted(one) != noted(two)
+    assert noted(one) == noted(report(Checker(), uncosted))
+    assert noted(two) == noted(report(Checker(), costed))
