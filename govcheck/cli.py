@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
-from govcheck import __version__
+from govcheck import __version__, gctune
 from govcheck.errors import GovcheckError
 from govcheck.importers.command import import_group
 from govcheck.rule import Severity
@@ -218,10 +218,11 @@ def _run(
     all_releases: bool = False,
     measures: Path | None = None,
 ) -> NoReturn:
-    from govcheck.formats import get
-    from govcheck.formats.stream import Meta
-    from govcheck.output import emit
-    from govcheck.session import Options, Session
+    with gctune.start_up():
+        from govcheck.formats import get
+        from govcheck.formats.stream import Meta
+        from govcheck.output import emit
+        from govcheck.session import Options, Session
 
     targets = [(get(name), path) for name, path in _targets(formats or (default_format,), output)]
     for fmt, path in targets:

@@ -1,4 +1,9 @@
-"""Garbage collection for batch checks.
+"""Garbage collection for the command's start-up and for batch checks.
+
+Loading govcheck's modules allocates hundreds of thousands of objects that live as long as the
+process and hold almost no garbage; collecting while they arrive is wasted work (about a tenth
+of a one-file run). The command loads them with the collector off, then moves them out of its
+sight (`start_up`).
 
 Checking a file allocates many short-lived objects and few cycles, while the catalogue, the
 engine and the imported modules live as long as the process. Left alone, CPython's cyclic
@@ -14,6 +19,20 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 THRESHOLDS = (10_000, 50, 50)
+
+
+@contextmanager
+def start_up() -> Iterator[None]:
+    """Load what lives as long as the run with the collector off; then freeze it, and put the
+    collector back as it was."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
 
 
 def settle() -> None:

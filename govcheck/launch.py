@@ -48,7 +48,10 @@ def _run() -> int:
     """The command line, and its exit code once everything is written."""
     for sig in _STOP:
         signal.signal(sig, _stopped)
-    from govcheck.cli import main as command
+    from govcheck import gctune
+
+    with gctune.start_up():
+        from govcheck.cli import main as command
 
     try:
         command(prog_name="govcheck")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 
+import pytest
 from conftest import EXAMPLES
 
 from govcheck import gctune
@@ -28,3 +29,30 @@ def test_a_streamed_batch_leaves_the_collector_as_it_found_it(checker) -> None: 
         assert outcome is not None
     assert seen == [gctune.THRESHOLDS] * len(files)
     assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+
+
+def test_start_up_loads_with_the_collector_off_then_freezes_what_it_loaded() -> None:
+    assert gc.isenabled()
+    try:
+        with gctune.start_up():
+            assert not gc.isenabled()
+            kept = [[i] for i in range(1000)]
+        assert gc.isenabled()
+        assert gc.get_freeze_count() >= len(kept)
+        # A collector that was off stays off.
+        gc.disable()
+        with gctune.start_up():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+        gc.unfreeze()
+
+
+def test_start_up_puts_the_collector_back_when_loading_fails() -> None:
+    try:
+        with pytest.raises(ImportError), gctune.start_up():
+            raise ImportError("a module that cannot load")
+        assert gc.isenabled()
+    finally:
+        gc.unfreeze()
