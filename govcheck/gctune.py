@@ -1,7 +1,7 @@
 """Garbage collection for the command's start-up and for batch checks.
 
 Loading govcheck's modules allocates hundreds of thousands of objects that live as long as the
-process and hold almost no garbage; collecting while they arrive is wasted work (about a tenth
+process and hold almost no garbage; collecting while they arrive is wasted work (about a sixth
 of a one-file run). The command loads them with the collector off, then moves them out of its
 sight (`start_up`).
 
