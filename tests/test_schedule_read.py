@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 from schedule_gen import SEVEN_DAY, STANDARD, chain, small, write_mspdi, write_xer
 
 from govcheck.errors import InputError
@@ -505,3 +508,21 @@ def test_chain_of_ten_thousand_reads_back_whole(tmp_path: Path) -> None:
     for name, write in (("c.xml", write_mspdi), ("c.xer", write_xer)):
         got = read_schedule(_file(tmp_path, name, write(schedule)))
         assert len(got.activities) == 10_000 and _links(got) == _links(schedule)
+
+
+@pytest.mark.parametrize(
+    ("example", "loaded"), [("healthy.yaml", False), ("harbour-ticketing.yaml", True)], ids=["none", "named"]
+)
+def test_the_readers_load_only_for_a_description_that_names_a_schedule(example: str, loaded: bool) -> None:
+    probe = (
+        "import runpy, sys\n"
+        f"sys.argv = ['govcheck', 'check', 'examples/{example}', '-f', 'json']\n"
+        "try:\n"
+        "    runpy.run_module('govcheck', run_name='__main__')\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print('govcheck.importers.schedule.read' in sys.modules, file=sys.stderr)\n"
+    )
+    command = [sys.executable, "-c", probe]
+    result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert result.stderr.strip().splitlines()[-1] == str(loaded), result.stderr

@@ -19,7 +19,6 @@ from govcheck.importers.schedule.cpm import CircularLogic
 from govcheck.importers.schedule.dcma import Assessment, assess
 from govcheck.importers.schedule.model import Activity, Kind, Schedule
 from govcheck.importers.schedule.moved import Movement, compare
-from govcheck.importers.schedule.read import read_schedule
 from govcheck.model import Milestone, Programme, ScheduleFiles
 
 #: The analysis parameters a rule option may set (`parameter: true`), with their defaults:
@@ -86,6 +85,9 @@ def attach(
 
 
 def _read(name: str, description: str) -> Schedule:
+    # The readers load only for a description that names a schedule file: most do not.
+    from govcheck.importers.schedule.read import read_schedule
+
     path = resolve(description, name)
     return read_schedule(path, path)
 
