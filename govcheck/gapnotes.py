@@ -28,6 +28,9 @@ from govcheck.yamlsource import Source
 #: Ways of leaving rules open kept for reuse across the programmes of a run (then begun again):
 #: enough for the shapes of a GMPP release, little memory where every file has its own.
 KEPT = 128
+#: Notes kept for reuse across those ways (the same part, fields and rules left open recur in
+#: different ways of leaving rules open, and one note object serves them all).
+NOTES_KEPT = 4096
 
 Sections = dict[str, tuple[list[str], list[Rule]]]
 #: The rules left open, each with the facts it reads that are not known.
@@ -44,7 +47,7 @@ class Found:
     sections: Sections
     #: Part -> category -> the highest severity rank among the rules it left open (severest).
     worst: dict[str, dict[str, int]]
-    #: Each part's note, with the location of the first programme found this way.
+    #: Each part's note, located in the first programme that needed it.
     notes: tuple[tuple[str, Finding], ...]
 
 
@@ -56,6 +59,7 @@ class GapNotes:
         self._at_gate: dict[int | None, list[tuple[Rule, Prepared, frozenset[str]]]] = {}
         self._fields: dict[OpenRules, tuple[str, ...]] = {}
         self._found: dict[tuple[OpenRules, tuple[str | None, ...]], Found] = {}
+        self._notes: dict[tuple[str, tuple[str, ...], tuple[str, ...]], Finding] = {}
 
     def find(
         self,
@@ -71,14 +75,14 @@ class GapNotes:
         key = tuple((rule.id, unknown) for rule, unknown in open_rules)
         fields = self._fields.get(key)
         if fields is None:
-            fields = self._keep(self._fields, key, self._fields_read(open_rules))
+            fields = self._keep(self._fields, key, self._fields_read(open_rules), KEPT)
         given = {field: gaps.not_given(programme, field) for field in fields}
         shape = (key, tuple(given.values()))
         found = self._found.get(shape)
         if found is None:
             sections = gaps.by_section(open_rules, programme, self._declared.__getitem__, given.__getitem__)
             notes = tuple((s, self._note(s, names, rules, source)) for s, (names, rules) in sections.items())
-            found = self._keep(self._found, shape, Found(sections, severest(sections), notes))
+            found = self._keep(self._found, shape, Found(sections, severest(sections), notes), KEPT)
         return found
 
     def notes(self, found: Found, source: Source) -> tuple[Finding, ...]:
@@ -130,21 +134,26 @@ class GapNotes:
     def _note(self, section: str, fields: list[str], rules: list[Rule], source: Source) -> Finding:
         """One part of the description (`section`), the fields of it not described, in the
         format's names, and the rules they left open; located in each file by `notes`."""
-        return Finding(
-            rule_id=gaps.GAP_ID,
-            title=f"Not described: {gaps.SECTIONS[section][1]}",
-            severity=self.severity,
-            category=gaps.GAP_CATEGORY,
-            message=gaps.message(section, fields, rules),
-            recommendation=gaps.recommendation(section),
-            references=tuple(dict.fromkeys(str(ref) for r in rules for ref in r.references)),
-            evidence={"not_described": fields, "rules": [r.id for r in rules]},
-            location=located(source, gaps.SECTIONS[section][0]),
-        )
+        key = (section, tuple(fields), tuple(r.id for r in rules))
+        note = self._notes.get(key)
+        if note is None:
+            note = Finding(
+                rule_id=gaps.GAP_ID,
+                title=f"Not described: {gaps.SECTIONS[section][1]}",
+                severity=self.severity,
+                category=gaps.GAP_CATEGORY,
+                message=gaps.message(section, fields, rules),
+                recommendation=gaps.recommendation(section),
+                references=tuple(dict.fromkeys(str(ref) for r in rules for ref in r.references)),
+                evidence={"not_described": fields, "rules": [r.id for r in rules]},
+                location=located(source, gaps.SECTIONS[section][0]),
+            )
+            self._keep(self._notes, key, note, NOTES_KEPT)
+        return note
 
     @staticmethod
-    def _keep(kept: dict[K, V], key: K, value: V) -> V:
-        if len(kept) >= KEPT:
+    def _keep(kept: dict[K, V], key: K, value: V, limit: int) -> V:
+        if len(kept) >= limit:
             kept.clear()
         kept[key] = value
         return value
