@@ -11,8 +11,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -21,7 +19,7 @@ import jsonschema
 import junitparser
 import pytest
 import yaml
-from conftest import EXAMPLES, ROOT, run_cli
+from conftest import EXAMPLES, ROOT, modules_loaded, run_cli
 
 from govcheck import __version__
 from govcheck.checker import Checker
@@ -726,21 +724,11 @@ def test_every_streamed_format_is_byte_identical_whatever_jobs(tmp_path: Path) -
 
 
 def test_only_the_formats_used_are_imported() -> None:
-    probe = (
-        "import runpy, sys\n"
-        "sys.argv = ['govcheck', 'check', 'examples/healthy.yaml', '-f', 'compact']\n"
-        "try:\n"
-        "    runpy.run_module('govcheck', run_name='__main__')\n"
-        "except SystemExit as exc:\n"
-        "    code = exc.code\n"
-        "loaded = sorted(m for m in sys.modules if m.startswith('govcheck.formats.'))\n"
-        "print(code, ' '.join(loaded), file=sys.stderr)\n"
+    code, loaded = modules_loaded(
+        "check", "examples/healthy.yaml", "-f", "compact", prefix="govcheck.formats."
     )
-    command = [sys.executable, "-c", probe]
-    result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=120)
-    code, _, loaded = result.stderr.strip().splitlines()[-1].partition(" ")
-    assert code == "0", result.stderr
-    assert set(loaded.split()) == {"govcheck.formats.compact", "govcheck.formats.stream"}, loaded
+    assert code == 0
+    assert loaded == {"govcheck.formats.compact", "govcheck.formats.stream"}, loaded
 
 
 # csv (formats/portfolio.py) is not yet in this list: its cells keep control characters.

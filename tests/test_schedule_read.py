@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import modules_loaded
 from schedule_gen import SEVEN_DAY, STANDARD, chain, small, write_mspdi, write_xer
 
 from govcheck.errors import InputError
@@ -514,15 +512,5 @@ def test_chain_of_ten_thousand_reads_back_whole(tmp_path: Path) -> None:
     ("example", "loaded"), [("healthy.yaml", False), ("harbour-ticketing.yaml", True)], ids=["none", "named"]
 )
 def test_the_readers_load_only_for_a_description_that_names_a_schedule(example: str, loaded: bool) -> None:
-    probe = (
-        "import runpy, sys\n"
-        f"sys.argv = ['govcheck', 'check', 'examples/{example}', '-f', 'json']\n"
-        "try:\n"
-        "    runpy.run_module('govcheck', run_name='__main__')\n"
-        "except SystemExit:\n"
-        "    pass\n"
-        "print('govcheck.importers.schedule.read' in sys.modules, file=sys.stderr)\n"
-    )
-    command = [sys.executable, "-c", probe]
-    result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=120)
-    assert result.stderr.strip().splitlines()[-1] == str(loaded), result.stderr
+    _, modules = modules_loaded("check", f"examples/{example}", prefix="govcheck.importers.schedule.read")
+    assert bool(modules) is loaded, modules
