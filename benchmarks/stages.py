@@ -87,10 +87,9 @@ def main() -> None:
             t = time.perf_counter()
             run()
             best[name] = min(best[name], time.perf_counter() - t)
-    spent = best
 
     n = len(paths)
-    per = {name: spent[name] / n * 1000 for name in names}
+    per = {name: best[name] / n * 1000 for name in names}
     print(f"{n} files ({a.corpus}); start-up {startup:.3f} s; per file:")
     for name in names:
         print(f"  {name:<12} {per[name]:7.3f} ms  {per[name] / per['floor']:5.2f}x the floor")

@@ -199,23 +199,15 @@ def not_described(
 def by_section(
     open_rules: Iterable[tuple[Rule, Sequence[str]]],
     programme: BaseModel,
-    fields_of: Callable[[str], Declared] = declared,
-    missing: Callable[[str], str | None] | None = None,
+    fields_of: Callable[[str], Declared],
+    missing: Callable[[str], str | None],
 ) -> dict[str, tuple[list[str], list[Rule]]]:
     """Part of the description -> (the fields not described, the rules they left open), in
     the format's order, from each rule left open with the facts it reads that are not known.
     Each unknown fact of a rule counts under the part of the first field it names (see
     `not_described`), with all the fields it names; a note lists its own part's fields first.
-    `fields_of`: `declared`, or a memo of it kept across programmes; `missing`: `not_given` on
-    `programme`, or what the caller found of it."""
-    if missing is None:
-        given: dict[str, str | None] = {}
-
-        def missing(field: str) -> str | None:
-            if field not in given:
-                given[field] = not_given(programme, field)
-            return given[field]
-
+    `fields_of`: `declared`, or a memo of it; `missing`: `not_given` on `programme`, or what
+    the caller found of it."""
     found: dict[str, tuple[list[str], list[Rule]]] = {}
     traced: dict[str, tuple[str, list[str]]] = {}  # fact -> (its part, the fields not described)
     listed: set[tuple[str, str]] = set()  # (part, rule id): rules compared by id, not field by field
