@@ -14,12 +14,14 @@ import glob
 import itertools
 import os
 import signal
+import time
 from collections import deque
 from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import nullcontext
 from dataclasses import dataclass
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from govcheck import gctune
@@ -37,6 +39,8 @@ SUFFIXES = (".yaml", ".yml", ".xlsx", ".xlsm")
 CHUNK = 16
 AHEAD = 3
 DIED = "the checker's worker process died while checking this file"
+#: Seconds, in all, to wait for a broken pool's workers to be reaped before naming those that died.
+REAPED_WITHIN = 10.0
 
 
 @dataclass(frozen=True)
@@ -280,8 +284,9 @@ def _deaths(pool: ProcessPoolExecutor) -> list[str]:
     """The pool's workers that died, in words. Workers the pool itself stopped once it broke
     (SIGTERM) are not named: they are not the cause."""
     found = []
+    deadline = time.monotonic() + REAPED_WITHIN
     for pid, process in list((getattr(pool, "_processes", None) or {}).items()):
-        code = process.exitcode
+        code = _exit_code(process, deadline)
         if not code or code in (-signal.SIGTERM, 128 + signal.SIGTERM):  # stopped, by signal or handler
             continue
         how = f"was killed by {signal.Signals(-code).name}" if code < 0 else f"exited with status {code}"
@@ -289,6 +294,16 @@ def _deaths(pool: ProcessPoolExecutor) -> list[str]:
             f"a worker process (pid {pid}) {how}; the files it had in hand were checked again, one at a time"
         )
     return found
+
+
+def _exit_code(process: BaseProcess, deadline: float) -> int | None:
+    """A worker's exit code, once the system has reaped it. The pool can see a worker die (its
+    pipes close) a moment before its exit code exists, and on a loaded machine that moment is
+    long enough to miss; a broken pool is stopping every worker, so the wait is short."""
+    while (code := process.exitcode) is None and time.monotonic() < deadline:
+        process.join(0.05)  # returns at once if the pipes are closed but the exit not yet reaped
+        time.sleep(0.005)
+    return code
 
 
 def _never_run() -> Future[list[Outcome]]:

@@ -234,6 +234,36 @@ def test_a_worker_that_dies_costs_only_its_file_and_is_named(tmp_path: Path) -> 
             assert got == expected
 
 
+class SlowlyReaped:
+    """A worker whose exit code becomes known only some reads after it died, as when the pool
+    sees its pipes close before the system has reaped it (common on a loaded machine)."""
+
+    def __init__(self, code: int, reads_before: int) -> None:
+        self.code, self.reads_before, self.joins = code, reads_before, 0
+
+    @property
+    def exitcode(self) -> int | None:
+        self.reads_before -= 1
+        return self.code if self.reads_before < 0 else None
+
+    def join(self, timeout: float | None = None) -> None:
+        self.joins += 1
+
+
+def test_a_worker_reaped_after_the_pool_broke_is_still_named() -> None:
+    from types import SimpleNamespace
+
+    from govcheck.batch import _deaths
+
+    killed, stopped = SlowlyReaped(-signal.SIGKILL, 3), SlowlyReaped(-signal.SIGTERM, 2)
+    pool: Any = SimpleNamespace(_processes={101: killed, 102: stopped})
+    assert _deaths(pool) == [
+        "a worker process (pid 101) was killed by SIGKILL; the files it had in hand were checked again,"
+        " one at a time"
+    ]
+    assert killed.joins == 3 and stopped.joins == 2
+
+
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
 def test_a_worker_killed_from_outside_is_named_and_nothing_is_lost(tmp_path: Path) -> None:
     paths = copies(tmp_path / "batch", 1500)
