@@ -41,6 +41,8 @@ AHEAD = 3
 DIED = "the checker's worker process died while checking this file"
 #: Seconds, in all, to wait for a broken pool's workers to be reaped before naming those that died.
 REAPED_WITHIN = 10.0
+#: How often, in seconds, a wait for a chunk's results looks for a worker that died.
+WATCH_SECONDS = 0.25
 
 
 @dataclass(frozen=True)
@@ -222,7 +224,7 @@ def _pooled(
         while window:
             i, future = window[0]
             try:
-                outcomes = future.result()
+                outcomes = _outcomes(pool, future)
             except BrokenProcessPool:
                 broken = True
                 for text in _deaths(pool):
@@ -266,7 +268,7 @@ def _recover(
             for path in chunks[j]:
                 pool = pool or _pool(settings, 1)
                 try:
-                    yield _submit(pool, _check_chunk, [path]).result()[0]
+                    yield _outcomes(pool, _submit(pool, _check_chunk, [path]))[0]
                 except BrokenProcessPool:
                     yield _error(path, DIED)
                     pool.shutdown(wait=True)
@@ -280,18 +282,38 @@ def _recover(
             pool.shutdown(wait=True, cancel_futures=True)
 
 
+def _outcomes(pool: ProcessPoolExecutor, future: Future[list[Outcome]]) -> list[Outcome]:
+    """A chunk's outcomes, once the pool has them. A worker killed half-way through sending
+    a result leaves the pool's manager thread waiting for the rest of it, for ever, so the pool
+    never sees the worker die and never breaks. A wait that finds a worker dead breaks the pool
+    itself, as the pool would have (`_terminate`): the result then raises BrokenProcessPool."""
+    stopped = False
+    while True:
+        try:
+            return future.result(timeout=WATCH_SECONDS)
+        except TimeoutError:
+            if not stopped and any(p.exitcode is not None for p in _processes(pool)):
+                _terminate(pool)
+                stopped = True
+
+
+def _processes(pool: ProcessPoolExecutor) -> list[BaseProcess]:
+    return list((getattr(pool, "_processes", None) or {}).values())
+
+
 def _deaths(pool: ProcessPoolExecutor) -> list[str]:
     """The pool's workers that died, in words. Workers the pool itself stopped once it broke
     (SIGTERM) are not named: they are not the cause."""
     found = []
     deadline = time.monotonic() + REAPED_WITHIN
-    for pid, process in list((getattr(pool, "_processes", None) or {}).items()):
+    for process in _processes(pool):
         code = _exit_code(process, deadline)
         if not code or code in (-signal.SIGTERM, 128 + signal.SIGTERM):  # stopped, by signal or handler
             continue
         how = f"was killed by {signal.Signals(-code).name}" if code < 0 else f"exited with status {code}"
         found.append(
-            f"a worker process (pid {pid}) {how}; the files it had in hand were checked again, one at a time"
+            f"a worker process (pid {process.pid}) {how};"
+            " the files it had in hand were checked again, one at a time"
         )
     return found
 
@@ -321,14 +343,11 @@ def _submit(
 
 
 def _terminate(pool: ProcessPoolExecutor) -> None:
-    """Stop the workers now, on the way out of an interrupted run: waiting for them to finish
-    their queue could take as long as the batch. The caller's shutdown then collects them."""
-    stop = getattr(pool, "terminate_workers", None)  # Python 3.14
-    if stop is not None:
-        stop()
-    else:
-        for process in list((getattr(pool, "_processes", None) or {}).values()):
-            process.terminate()
+    """Stop the workers now: on the way out of an interrupted run (waiting for them to finish
+    their queue could take as long as the batch), or when one has died without the pool seeing
+    it (`_outcomes`). The caller's shutdown then collects them."""
+    for process in _processes(pool):
+        process.terminate()
     # A worker stopped half-way through writing a result leaves the pool's manager thread
     # waiting for the rest of it, for ever: this process holds the pipe's write end too. Closing
     # that copy lets the thread read end-of-file instead (a broken pool), so the shutdown that

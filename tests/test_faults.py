@@ -23,6 +23,7 @@ from conftest import ENTRY_POINTS, EXAMPLES, ROOT
 
 NGSS = EXAMPLES / "ngss.yaml"
 HEALTHY = EXAMPLES / "healthy.yaml"
+DIED = "the checker's worker process died while checking this file"
 
 
 def govcheck(
@@ -215,7 +216,7 @@ def test_a_worker_that_dies_costs_only_its_file_and_is_named(tmp_path: Path) -> 
     crashed = govcheck("check", "batch", "-f", "json", "-j", "2", cwd=tmp_path, env=env)
     stderr = crashed.stderr.decode("utf-8")
     assert "Traceback" not in stderr and crashed.returncode == 2, stderr
-    died = "the checker's worker process died while checking this file"
+    died = DIED
     lines = stderr.splitlines()
     deaths = [line for line in lines if line.startswith("govcheck: a worker process (pid ")]
     assert deaths and all("was killed by SIGKILL; the files it had in hand were checked" in d for d in deaths)
@@ -234,12 +235,49 @@ def test_a_worker_that_dies_costs_only_its_file_and_is_named(tmp_path: Path) -> 
             assert got == expected
 
 
+# In a worker, a result that names a file "dies-while-sending" is half written to the pipe back
+# to the main process, and then the worker is killed: the pool's own reader waits for the rest.
+HALF_SENT = """
+import os, signal, struct
+from multiprocessing import connection
+_main = int(os.environ.setdefault("FAULT_MAIN_PID", str(os.getpid())))
+_send_bytes = connection.Connection.send_bytes
+def _dying_send(self, buf, *args):
+    data = bytes(buf)
+    if os.getpid() != _main and b"dies-while-sending" in data:
+        os.write(self.fileno(), struct.pack("!i", len(data)) + data[: len(data) // 2])
+        os.kill(os.getpid(), signal.SIGKILL)
+    return _send_bytes(self, buf, *args)
+connection.Connection.send_bytes = _dying_send
+"""
+
+
+def test_a_worker_killed_while_sending_its_result_does_not_hang_the_batch(tmp_path: Path) -> None:
+    inject = tmp_path / "inject"
+    inject.mkdir()
+    (inject / "sitecustomize.py").write_text(HALF_SENT, encoding="utf-8")
+    paths = copies(tmp_path / "batch", 60)
+    shutil.copy(NGSS, tmp_path / "batch" / "p0030-dies-while-sending.yaml")
+    env = {"PYTHONPATH": str(inject)}
+    crashed = govcheck("check", "batch", "-f", "json", "-j", "2", cwd=tmp_path, env=env, timeout=60)
+    stderr = crashed.stderr.decode("utf-8")
+    assert "Traceback" not in stderr and crashed.returncode == 2, stderr
+    deaths = [line for line in stderr.splitlines() if line.startswith("govcheck: a worker process (pid ")]
+    assert len(deaths) == 1 and "was killed by SIGKILL; the files it had in hand were checked" in deaths[0]
+    assert [line for line in stderr.splitlines() if line not in deaths] == [
+        f"govcheck: batch/p0030-dies-while-sending.yaml: {DIED}"
+    ]
+    reports = json.loads(crashed.stdout)
+    assert len(reports) == len(paths) + 1
+    assert [r["error"]["message"] for r in reports if "error" in r] == [DIED]
+
+
 class SlowlyReaped:
     """A worker whose exit code becomes known only some reads after it died, as when the pool
     sees its pipes close before the system has reaped it (common on a loaded machine)."""
 
-    def __init__(self, code: int, reads_before: int) -> None:
-        self.code, self.reads_before, self.joins = code, reads_before, 0
+    def __init__(self, pid: int, code: int, reads_before: int) -> None:
+        self.pid, self.code, self.reads_before, self.joins = pid, code, reads_before, 0
 
     @property
     def exitcode(self) -> int | None:
@@ -255,7 +293,7 @@ def test_a_worker_reaped_after_the_pool_broke_is_still_named() -> None:
 
     from govcheck.batch import _deaths
 
-    killed, stopped = SlowlyReaped(-signal.SIGKILL, 3), SlowlyReaped(-signal.SIGTERM, 2)
+    killed, stopped = SlowlyReaped(101, -signal.SIGKILL, 3), SlowlyReaped(102, -signal.SIGTERM, 2)
     pool: Any = SimpleNamespace(_processes={101: killed, 102: stopped})
     assert _deaths(pool) == [
         "a worker process (pid 101) was killed by SIGKILL; the files it had in hand were checked again,"

@@ -351,6 +351,9 @@ def test_xlsx_is_text_never_formulas_and_reproducible(
         sheets = "".join(z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/"))
         assert "<f>" not in sheets and "<f " not in sheets
         assert {i.date_time for i in z.infolist()} == {(2023, 11, 14, 22, 13, 20)}
+        core = z.read("docProps/core.xml").decode()
+        stamps = re.findall(r"<dcterms:(created|modified)[^>]*>([^<]*)<", core)
+        assert stamps == [("created", "2023-11-14T22:13:20Z"), ("modified", "2023-11-14T22:13:20Z")]
     book = load_workbook(io.BytesIO(data))
     programmes = book["Programmes"]
     header = [c.value for c in programmes[1]]

@@ -153,6 +153,7 @@ def render_xlsx(run: Run) -> bytes:
     import zipfile
 
     from openpyxl import Workbook  # type: ignore[import-untyped]
+    from openpyxl.writer.excel import ExcelWriter  # type: ignore[import-untyped]
 
     data = summary(run)
     when = generated_at()
@@ -180,7 +181,9 @@ def render_xlsx(run: Run) -> bytes:
     naive = when.replace(tzinfo=None)
     book.properties.created = book.properties.modified = naive
     raw = io.BytesIO()
-    book.save(raw)
+    # openpyxl's own save stamps the book modified now, whatever it says: its writer does not.
+    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(book, archive).save()
     out = io.BytesIO()
     with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
