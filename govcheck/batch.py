@@ -9,22 +9,18 @@ main process or in a worker, terminates the pool (see govcheck.signals).
 
 from __future__ import annotations
 
-import contextlib
 import glob
 import itertools
 import os
-import signal
-import time
 from collections import deque
 from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import nullcontext
 from dataclasses import dataclass
-from multiprocessing.process import BaseProcess
 from pathlib import Path
 
-from govcheck import gctune
+from govcheck import gctune, workers
 from govcheck.catalogue import Catalogue, configure, load_catalogue
 from govcheck.checker import Checker, file_error
 from govcheck.errors import InputError
@@ -39,10 +35,6 @@ SUFFIXES = (".yaml", ".yml", ".xlsx", ".xlsm")
 CHUNK = 16
 AHEAD = 3
 DIED = "the checker's worker process died while checking this file"
-#: Seconds, in all, to wait for a broken pool's workers to be reaped before naming those that died.
-REAPED_WITHIN = 10.0
-#: How often, in seconds, a wait for a chunk's results looks for a worker that died.
-WATCH_SECONDS = 0.25
 
 
 @dataclass(frozen=True)
@@ -224,10 +216,10 @@ def _pooled(
         while window:
             i, future = window[0]
             try:
-                outcomes = _outcomes(pool, future)
+                outcomes = workers.result(pool, future)
             except BrokenProcessPool:
                 broken = True
-                for text in _deaths(pool):
+                for text in workers.deaths(pool):
                     notice(text)
                 break
             window.popleft()
@@ -240,10 +232,10 @@ def _pooled(
             yield from outcomes
     except GeneratorExit:  # the caller stopped early: no need to finish what is queued
         if window:
-            _terminate(pool)
+            workers.terminate(pool)
         raise
     except BaseException:
-        _terminate(pool)
+        workers.terminate(pool)
         raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
@@ -268,64 +260,18 @@ def _recover(
             for path in chunks[j]:
                 pool = pool or _pool(settings, 1)
                 try:
-                    yield _outcomes(pool, _submit(pool, _check_chunk, [path]))[0]
+                    yield workers.result(pool, _submit(pool, _check_chunk, [path]))[0]
                 except BrokenProcessPool:
                     yield _error(path, DIED)
                     pool.shutdown(wait=True)
                     pool = None
     except BaseException:
         if pool is not None:
-            _terminate(pool)
+            workers.terminate(pool)
         raise
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _outcomes(pool: ProcessPoolExecutor, future: Future[list[Outcome]]) -> list[Outcome]:
-    """A chunk's outcomes, once the pool has them. A worker killed half-way through sending
-    a result leaves the pool's manager thread waiting for the rest of it, for ever, so the pool
-    never sees the worker die and never breaks. A wait that finds a worker dead breaks the pool
-    itself, as the pool would have (`_terminate`): the result then raises BrokenProcessPool."""
-    stopped = False
-    while True:
-        try:
-            return future.result(timeout=WATCH_SECONDS)
-        except TimeoutError:
-            if not stopped and any(p.exitcode is not None for p in _processes(pool)):
-                _terminate(pool)
-                stopped = True
-
-
-def _processes(pool: ProcessPoolExecutor) -> list[BaseProcess]:
-    return list((getattr(pool, "_processes", None) or {}).values())
-
-
-def _deaths(pool: ProcessPoolExecutor) -> list[str]:
-    """The pool's workers that died, in words. Workers the pool itself stopped once it broke
-    (SIGTERM) are not named: they are not the cause."""
-    found = []
-    deadline = time.monotonic() + REAPED_WITHIN
-    for process in _processes(pool):
-        code = _exit_code(process, deadline)
-        if not code or code in (-signal.SIGTERM, 128 + signal.SIGTERM):  # stopped, by signal or handler
-            continue
-        how = f"was killed by {signal.Signals(-code).name}" if code < 0 else f"exited with status {code}"
-        found.append(
-            f"a worker process (pid {process.pid}) {how};"
-            " the files it had in hand were checked again, one at a time"
-        )
-    return found
-
-
-def _exit_code(process: BaseProcess, deadline: float) -> int | None:
-    """A worker's exit code, once the system has reaped it. The pool can see a worker die (its
-    pipes close) a moment before its exit code exists, and on a loaded machine that moment is
-    long enough to miss; a broken pool is stopping every worker, so the wait is short."""
-    while (code := process.exitcode) is None and time.monotonic() < deadline:
-        process.join(0.05)  # returns at once if the pipes are closed but the exit not yet reaped
-        time.sleep(0.005)
-    return code
 
 
 def _never_run() -> Future[list[Outcome]]:
@@ -340,19 +286,3 @@ def _submit(
 ) -> Future[list[Outcome]]:
     with signals_blocked():  # a worker may be started here
         return pool.submit(fn, arg)
-
-
-def _terminate(pool: ProcessPoolExecutor) -> None:
-    """Stop the workers now: on the way out of an interrupted run (waiting for them to finish
-    their queue could take as long as the batch), or when one has died without the pool seeing
-    it (`_outcomes`). The caller's shutdown then collects them."""
-    for process in _processes(pool):
-        process.terminate()
-    # A worker stopped half-way through writing a result leaves the pool's manager thread
-    # waiting for the rest of it, for ever: this process holds the pipe's write end too. Closing
-    # that copy lets the thread read end-of-file instead (a broken pool), so the shutdown that
-    # follows cannot hang. Only workers write results; the parent never uses its copy.
-    writer = getattr(getattr(pool, "_result_queue", None), "_writer", None)
-    if writer is not None:
-        with contextlib.suppress(OSError):
-            writer.close()

@@ -291,11 +291,11 @@ class SlowlyReaped:
 def test_a_worker_reaped_after_the_pool_broke_is_still_named() -> None:
     from types import SimpleNamespace
 
-    from govcheck.batch import _deaths
+    from govcheck.workers import deaths
 
     killed, stopped = SlowlyReaped(101, -signal.SIGKILL, 3), SlowlyReaped(102, -signal.SIGTERM, 2)
     pool: Any = SimpleNamespace(_processes={101: killed, 102: stopped})
-    assert _deaths(pool) == [
+    assert deaths(pool) == [
         "a worker process (pid 101) was killed by SIGKILL; the files it had in hand were checked again,"
         " one at a time"
     ]
