@@ -205,24 +205,31 @@ os.open = _killing_open
 """
 
 
-def test_a_worker_that_dies_costs_only_its_file_and_is_named(tmp_path: Path) -> None:
+def with_injected(
+    tmp_path: Path, code: str, *args: str
+) -> tuple[subprocess.CompletedProcess[bytes], list[str]]:
+    """`govcheck ARGS` in tmp_path with `code` run first in every process (as sitecustomize):
+    the result, and the lines of its standard error that name a dead worker, which must say
+    how it died. The run must end in exit 2 (a file's worker died), without a traceback."""
     inject = tmp_path / "inject"
     inject.mkdir()
-    (inject / "sitecustomize.py").write_text(KILLER, encoding="utf-8")
+    (inject / "sitecustomize.py").write_text(code, encoding="utf-8")
+    result = govcheck(*args, cwd=tmp_path, env={"PYTHONPATH": str(inject)})
+    stderr = result.stderr.decode("utf-8")
+    assert "Traceback" not in stderr and result.returncode == 2, stderr
+    deaths = [line for line in stderr.splitlines() if line.startswith("govcheck: a worker process (pid ")]
+    assert deaths and all("was killed by SIGKILL; the files it had in hand were checked" in d for d in deaths)
+    return result, deaths
+
+
+def test_a_worker_that_dies_costs_only_its_file_and_is_named(tmp_path: Path) -> None:
     paths = copies(tmp_path / "batch", 120)
     shutil.copy(NGSS, tmp_path / "batch" / "p0050-kills-the-worker.yaml")
     shutil.copy(HEALTHY, tmp_path / "batch" / "p0100-kills-the-worker.yaml")
-    env = {"PYTHONPATH": str(inject)}
-    crashed = govcheck("check", "batch", "-f", "json", "-j", "2", cwd=tmp_path, env=env)
-    stderr = crashed.stderr.decode("utf-8")
-    assert "Traceback" not in stderr and crashed.returncode == 2, stderr
-    died = DIED
-    lines = stderr.splitlines()
-    deaths = [line for line in lines if line.startswith("govcheck: a worker process (pid ")]
-    assert deaths and all("was killed by SIGKILL; the files it had in hand were checked" in d for d in deaths)
-    assert [line for line in lines if line not in deaths] == [
-        f"govcheck: batch/p0050-kills-the-worker.yaml: {died}",
-        f"govcheck: batch/p0100-kills-the-worker.yaml: {died}",
+    crashed, deaths = with_injected(tmp_path, KILLER, "check", "batch", "-f", "json", "-j", "2")
+    assert [line for line in crashed.stderr.decode().splitlines() if line not in deaths] == [
+        f"govcheck: batch/p0050-kills-the-worker.yaml: {DIED}",
+        f"govcheck: batch/p0100-kills-the-worker.yaml: {DIED}",
     ]
     reports = json.loads(crashed.stdout)
     assert len(reports) == len(paths) + 2
@@ -230,7 +237,7 @@ def test_a_worker_that_dies_costs_only_its_file_and_is_named(tmp_path: Path) -> 
     clean = json.loads(govcheck("check", "batch", "-f", "json", "-j", "2", cwd=tmp_path).stdout)
     for got, expected in zip(reports, clean, strict=True):
         if "kills-the-worker" in got["programme"]["source"]:
-            assert got["error"]["message"] == died and "findings" in expected
+            assert got["error"]["message"] == DIED and "findings" in expected
         else:
             assert got == expected
 
@@ -253,18 +260,11 @@ connection.Connection.send_bytes = _dying_send
 
 
 def test_a_worker_killed_while_sending_its_result_does_not_hang_the_batch(tmp_path: Path) -> None:
-    inject = tmp_path / "inject"
-    inject.mkdir()
-    (inject / "sitecustomize.py").write_text(HALF_SENT, encoding="utf-8")
     paths = copies(tmp_path / "batch", 60)
     shutil.copy(NGSS, tmp_path / "batch" / "p0030-dies-while-sending.yaml")
-    env = {"PYTHONPATH": str(inject)}
-    crashed = govcheck("check", "batch", "-f", "json", "-j", "2", cwd=tmp_path, env=env, timeout=60)
-    stderr = crashed.stderr.decode("utf-8")
-    assert "Traceback" not in stderr and crashed.returncode == 2, stderr
-    deaths = [line for line in stderr.splitlines() if line.startswith("govcheck: a worker process (pid ")]
-    assert len(deaths) == 1 and "was killed by SIGKILL; the files it had in hand were checked" in deaths[0]
-    assert [line for line in stderr.splitlines() if line not in deaths] == [
+    crashed, deaths = with_injected(tmp_path, HALF_SENT, "check", "batch", "-f", "json", "-j", "2")
+    assert len(deaths) == 1
+    assert [line for line in crashed.stderr.decode().splitlines() if line not in deaths] == [
         f"govcheck: batch/p0030-dies-while-sending.yaml: {DIED}"
     ]
     reports = json.loads(crashed.stdout)
