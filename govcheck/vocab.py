@@ -8,9 +8,12 @@ rating scale is the IPA's five-point delivery confidence assessment; three-point
 from __future__ import annotations
 
 from types import MappingProxyType
+from typing import Literal, get_args
 
+#: A rating's name, as facts and reports carry it (descriptions read it as `model.Rating`).
+RatingName = Literal["Green", "Amber/Green", "Amber", "Amber/Red", "Red"]
 #: Best first, as the IPA lists it.
-RATING_SCALE: tuple[str, ...] = ("Green", "Amber/Green", "Amber", "Amber/Red", "Red")
+RATING_SCALE: tuple[str, ...] = get_args(RatingName)
 #: Worst first, as summaries count them.
 RATINGS_WORST_FIRST: tuple[str, ...] = tuple(reversed(RATING_SCALE))
 

@@ -16,7 +16,6 @@ from typing import Any, ClassVar, Literal
 from pydantic import BaseModel, Field
 
 from govcheck.facts.assurance import (
-    RATING_RANK,
     DeliveryFacts,
     GatewayFacts,
     RiskFacts,
@@ -56,6 +55,7 @@ from govcheck.facts.plan import DcmaFacts, ReplanFacts, dcma, replan
 from govcheck.facts.schedule import MigrationFacts, ScheduleFacts, migration, schedule
 from govcheck.importers.schedule.evidence import ScheduleEvidence
 from govcheck.model import Programme
+from govcheck.vocab import RATING_RANK
 
 __all__ = [
     "DAYS_PER_MONTH",

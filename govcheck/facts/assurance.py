@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import ClassVar, Literal
+from typing import ClassVar
 
 from pydantic import Field
 
 from govcheck.facts.common import Facts, Reads, at_least, described, months
 from govcheck.model import Programme
-from govcheck.vocab import RATING_RANK
-
-RatingName = Literal["Green", "Amber/Green", "Amber", "Amber/Red", "Red"]
+from govcheck.vocab import RATING_RANK, RatingName
 
 
 class RiskFacts(Facts):
@@ -115,7 +113,7 @@ def gateway(p: Programme) -> GatewayFacts:
     return GatewayFacts(
         reviews=len(held),
         last_gate=last.gate if last else None,
-        last_rating=last.rating.value if last else None,  # type: ignore[arg-type]
+        last_rating=last.rating.value if last else None,
         last_rating_rank=RATING_RANK[last.rating.value] if last else None,
         open_recommendations=last.open_count if last else None,
         overdue_recommendations=len(overdue) if known else None,

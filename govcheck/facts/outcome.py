@@ -9,9 +9,9 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import Field
 
-from govcheck.facts.assurance import RATING_RANK, RatingName
 from govcheck.facts.common import Facts, Reads, at_least, described, share
 from govcheck.model import Benefit, Output, Performance, Programme
+from govcheck.vocab import RATING_RANK, RatingName
 
 State = Literal["active", "paused", "reset", "terminated", "cancelled", "closed"]
 
