@@ -55,11 +55,9 @@ from govcheck.facts.plan import DcmaFacts, ReplanFacts, dcma, replan
 from govcheck.facts.schedule import MigrationFacts, ScheduleFacts, migration, schedule
 from govcheck.importers.schedule.evidence import ScheduleEvidence
 from govcheck.model import Programme
-from govcheck.vocab import RATING_RANK
 
 __all__ = [
     "DAYS_PER_MONTH",
-    "RATING_RANK",
     "SECTIONS",
     "ProgrammeFacts",
     "derive",
